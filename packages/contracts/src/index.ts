@@ -1,0 +1,28 @@
+export {
+  EVENT_TYPES,
+  type EventType,
+  type HrEvent,
+  type HrRecord,
+  hrEventSchema,
+  hrRecordSchema,
+  MAX_EVENTS_PER_REQUEST,
+  MAX_FUTURE_SKEW_MS,
+  webhookBodySchema,
+} from './events.js';
+export { deriveId, hashJson, idempotencyKey } from './ids.js';
+export {
+  JOBS,
+  MAX_USERS_PER_JOB,
+  QUEUES,
+  type ReconcileJob,
+  reconcileJobSchema,
+  reconcileRequestSchema,
+  SYNC_ORIGINS,
+  type SweepJob,
+  type SyncBatchJob,
+  type SyncOrigin,
+  type SyncUserJob,
+  sweepJobSchema,
+  syncBatchJobSchema,
+  syncUserJobSchema,
+} from './jobs.js';

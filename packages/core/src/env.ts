@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { type ConfigProblem, ConfigError } from './errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** An empty variable counts as unset, as shells and compose files often leave `FOO=`. */
+const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** An integer variable within bounds. */
+export function envInt(options: { default?: number; min?: number; max?: number } = {}) {
+  let schema = z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' });
+  if (options.min !== undefined) schema = schema.min(options.min, { error: `must be at least ${options.min}` });
+  if (options.max !== undefined) schema = schema.max(options.max, { error: `must be at most ${options.max}` });
+  const base = options.default === undefined ? schema.optional() : schema.default(options.default);
+  return z.preprocess(unsetIfEmpty, base);
+}
+
+/** A TCP port; 0 where `allowZero` means "turned off". */
+export function envPort(defaultPort: number, options: { allowZero?: boolean } = {}) {
+  return envInt({ default: defaultPort, min: options.allowZero ? 0 : 1, max: 65535 });
+}
+
+/** An absolute http(s) URL, trailing slash removed. */
+export function envHttpUrl(defaultUrl?: string) {
+  const schema = z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'http:' || u.protocol === 'https:';
+        } catch {
+          return false;
+        }
+      },
+      { error: 'must be an absolute http:// or https:// URL' },
+    )
+    .transform((v) => v.replace(/\/+$/, ''));
+  return z.preprocess(unsetIfEmpty, defaultUrl === undefined ? schema.optional() : schema.default(defaultUrl));
+}
+
+/** A redis:// or rediss:// URL. */
+export function envRedisUrl(defaultUrl: string) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => {
+          try {
+            const u = new URL(v);
+            return u.protocol === 'redis:' || u.protocol === 'rediss:';
+          } catch {
+            return false;
+          }
+        },
+        { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' },
+      )
+      .default(defaultUrl),
+  );
+}
+
+/** A non-empty string, optional unless a default is given. */
+export function envString(defaultValue?: string) {
+  const schema = z.string().trim().min(1);
+  return z.preprocess(unsetIfEmpty, defaultValue === undefined ? schema.optional() : schema.default(defaultValue));
+}
+
+/** `1`, `true`, `yes`, `on` are true; `0`, `false`, `no`, `off` are false. */
+export function envFlag(defaultValue = false) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((v) => ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'].includes(v), {
+        error: 'must be 1/0, true/false, yes/no or on/off',
+      })
+      .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+      .default(defaultValue),
+  );
+}
+
+/** A comma-separated list; blanks dropped. */
+export function envList() {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+  );
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+
+export function envLogLevel() {
+  return z.preprocess(
+    (v) => (typeof unsetIfEmpty(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  );
+}
+
+/**
+ * Parses `env` with `schema` once, at start-up. Every bad variable is reported together, by name and reason,
+ * never by value (values may be secrets).
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    const variable = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
+    const key = `${variable}\u0000${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ variable, problem: issue.message });
+  }
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,18 @@
+export { sleep } from './abortable-sleep.js';
+export {
+  type Env,
+  envFlag,
+  envHttpUrl,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envRedisUrl,
+  envString,
+  LOG_LEVELS,
+  parseEnv,
+} from './env.js';
+export { type ConfigProblem, ConfigError, DirsyncError, FileLoadError } from './errors.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createRedis, type RedisConnectionOptions } from './redis.js';
+export { REDACTED, redact, redactString } from './redact.js';
