@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { PolicyLoadError } from './policy-load-error.js';
+
+const NON_EMPTY = 'must be a non-empty string';
+
+const roleName = z
+  .string({ error: NON_EMPTY })
+  .refine((role) => role.trim() !== '', { error: NON_EMPTY })
+  .refine((role) => role === role.trim(), { error: 'must not start or end with spaces' });
+
+/** A list of distinct role names; a duplicate is reported where it repeats. */
+const roleList = z.array(roleName, { error: 'must be a list of role names' }).superRefine((roles, ctx) => {
+  const first = new Map<string, number>();
+  roles.forEach((role, index) => {
+    const seen = first.get(role);
+    if (seen === undefined) first.set(role, index);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [index],
+        message: `duplicate role "${role}" (also at [${seen}])`,
+      });
+  });
+});
+
+/**
+ * The policy file's content: `departments` maps each HR `departmentCode` (case-sensitive) to the role names it
+ * may hold; the optional `managedRoles` names roles dirsync manages although no department may hold them.
+ */
+export const policyDefinitionSchema = z.strictObject(
+  {
+    departments: z
+      .record(
+        z.string().refine((name) => name.trim() !== ''),
+        roleList,
+        {
+          error: (issue) => {
+            if (issue.code === 'invalid_key') return 'department names must be non-empty strings';
+            return issue.input === undefined ? 'is required' : 'must map department names to lists of roles';
+          },
+        },
+      )
+      .refine((departments) => Object.keys(departments).length > 0, {
+        error: 'must name at least one department',
+      }),
+    managedRoles: roleList.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (expected departments, managedRoles)`
+        : 'must be a mapping with "departments" (and optionally "managedRoles")',
+  },
+);
+
+/** A validated policy definition. */
+export type PolicyDefinition = z.infer<typeof policyDefinitionSchema>;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+/** An issue path as it reads in the file: `departments.Sales[1]`, `departments["Customer Success"]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
+    else text += `[${JSON.stringify(String(key))}]`;
+  }
+  return text === '' ? '(top level)' : text;
+}
+
+/** Validates parsed policy data; throws {@link PolicyLoadError} naming `file` and each problem's path. */
+export function validatePolicyDefinition(data: unknown, file: string): PolicyDefinition {
+  const parsed = policyDefinitionSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new PolicyLoadError(
+    file,
+    parsed.error.issues.map((issue) => ({ at: formatPath(issue.path), message: issue.message })),
+  );
+}

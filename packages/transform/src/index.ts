@@ -1,0 +1,15 @@
+export { type CompileMappingOptions, compileMapping } from './compile-mapping.js';
+export { DEFAULT_MAPPING_FILE } from './default-mapping.js';
+export { type DerivedOwnership, deriveOwned } from './derive-owned.js';
+export { type LoadMappingOptions, loadMapping } from './load-mapping.js';
+export {
+  ENTERPRISE_USER_SCHEMA,
+  type MappedEnterpriseExtension,
+  type MappedMultiValue,
+  type MappedUser,
+} from './mapped-user.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, type Mapping, type MappingLimits } from './mapping.js';
+export { MappingLoadError } from './mapping-load-error.js';
+export { isOwnedPath } from './owned-path.js';
+export type { SourceLocation } from './source-position.js';
+export { TransformError, type TransformErrorCode } from './transform-error.js';

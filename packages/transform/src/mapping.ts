@@ -1,0 +1,46 @@
+import type { HrRecord } from '@dirsync/contracts';
+import type { MappedUser } from './mapped-user.js';
+
+/** How long one evaluation may run before it is stopped (ms). The default mapping takes a few microseconds. */
+export const DEFAULT_TIMEOUT_MS = 250;
+/**
+ * How deeply evaluation may nest (JSONata's evaluation depth: each sub-expression and function call adds one).
+ * The default mapping needs a few dozen; the bound stops runaway recursion long before memory runs out.
+ */
+export const DEFAULT_MAX_DEPTH = 1000;
+
+/** Bounds for each evaluation of a mapping. */
+export interface MappingLimits {
+  /** Wall-clock bound per evaluation, in ms; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Evaluation depth bound; default {@link DEFAULT_MAX_DEPTH}. */
+  maxDepth?: number;
+}
+
+/**
+ * A compiled mapping: HR record → SCIM user, with the attribute paths it owns.
+ *
+ * Manager convention: a mapping cannot know Genesys ids, so it writes the manager as
+ * `{ "externalId": <managerExternalId> }` inside the enterprise extension; the sync resolves that to the
+ * manager's SCIM id (`{ "value": … }`) before diffing. Its owned path is
+ * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`.
+ */
+export interface Mapping {
+  /** The mapping file (or the name given to {@link compileMapping}), for messages. */
+  readonly file: string;
+  /**
+   * The attribute paths this mapping owns (`userName`, `name.givenName`, `emails[type eq "work"]`, `roles`,
+   * `urn:…:enterprise:2.0:User:department`). An owned attribute missing from an output is cleared in the target.
+   */
+  readonly owned: readonly string[];
+  /** Where `owned` came from: the `dirsync:owns` directive, or derived from the expression. */
+  readonly ownedFrom: 'directive' | 'expression';
+  readonly timeoutMs: number;
+  readonly maxDepth: number;
+  /**
+   * Maps one HR record. Resolves `null` when the expression yields nothing (`undefined`/`null`): the person is out
+   * of scope. Rejects with a `TransformError` (`transform_failed`, or `transform_timeout` past the time or depth
+   * bound) naming the record's `externalId`.
+   */
+  evaluate(record: HrRecord): Promise<MappedUser | null>;
+}
