@@ -1,0 +1,96 @@
+import { appendFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import type { Report } from './model.js';
+
+export interface ReportStoreOptions {
+  redis: Redis;
+  /** Key prefix (`QUEUE_PREFIX`). */
+  prefix: string;
+  retentionDays: number;
+  /** JSON-lines audit file; one line per report. */
+  auditLogPath?: string;
+}
+
+export interface ReportSummary {
+  id: string;
+  generatedAt: string;
+  kind: Report['kind'];
+  counts: Report['counts'];
+  discrepancies: number;
+  jobId?: string;
+  origin?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Reports in Redis (one key each, expiring after the retention, indexed newest first) and in the audit log. */
+export class ReportStore {
+  private readonly redis: Redis;
+  private readonly indexKey: string;
+  private readonly prefix: string;
+  private readonly retentionMs: number;
+  private readonly auditLogPath: string | undefined;
+
+  constructor(options: ReportStoreOptions) {
+    this.redis = options.redis;
+    this.prefix = options.prefix;
+    this.indexKey = `${options.prefix}:reports`;
+    this.retentionMs = options.retentionDays * DAY_MS;
+    this.auditLogPath = options.auditLogPath;
+  }
+
+  private key(id: string): string {
+    return `${this.prefix}:report:${id}`;
+  }
+
+  /** Stores the report (idempotent by id) and appends it to the audit log. */
+  async save(report: Report): Promise<void> {
+    const at = Date.parse(report.generatedAt);
+    await this.redis
+      .multi()
+      .set(this.key(report.id), JSON.stringify(report), 'PX', this.retentionMs)
+      .zadd(this.indexKey, at, report.id)
+      .zremrangebyscore(this.indexKey, '-inf', Date.now() - this.retentionMs)
+      .exec();
+    if (this.auditLogPath) await appendFile(this.auditLogPath, `${JSON.stringify(report)}\n`, 'utf8');
+  }
+
+  async get(id: string): Promise<Report | undefined> {
+    const raw = await this.redis.get(this.key(id));
+    return raw ? (JSON.parse(raw) as Report) : undefined;
+  }
+
+  /** Latest first. `before` pages by generatedAt (exclusive, ms since epoch). */
+  async list(
+    options: { limit?: number; before?: number; kind?: Report['kind'] } = {},
+  ): Promise<ReportSummary[]> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const max = options.before === undefined ? '+inf' : `(${options.before}`;
+    const out: ReportSummary[] = [];
+    let offset = 0;
+    // Expired report keys may linger in the index until the next trim; skip them and read on.
+    while (out.length < limit) {
+      const ids = await this.redis.zrevrangebyscore(this.indexKey, max, '-inf', 'LIMIT', offset, limit * 2);
+      if (ids.length === 0) break;
+      offset += ids.length;
+      const raws = await this.redis.mget(...ids.map((id) => this.key(id)));
+      for (const raw of raws) {
+        if (!raw) continue;
+        const report = JSON.parse(raw) as Report;
+        if (options.kind && report.kind !== options.kind) continue;
+        const summary: ReportSummary = {
+          id: report.id,
+          generatedAt: report.generatedAt,
+          kind: report.kind,
+          counts: report.counts,
+          discrepancies: report.discrepancies.length,
+        };
+        if (report.jobId) summary.jobId = report.jobId;
+        if (report.origin) summary.origin = report.origin;
+        out.push(summary);
+        if (out.length === limit) break;
+      }
+    }
+    return out;
+  }
+}

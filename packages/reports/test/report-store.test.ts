@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { redisTest } from '@dirsync/testing';
+import { describe, expect } from 'vitest';
+import { ReportBuilder } from '../src/report-builder.js';
+import { ReportStore } from '../src/report-store.js';
+
+function report(id: string, at: string, kind: 'sync' | 'reconcile' = 'sync') {
+  return new ReportBuilder({ id, kind, now: () => new Date(at) })
+    .record({ externalId: `p-${id}`, outcome: 'created' })
+    .build();
+}
+
+describe('ReportStore', () => {
+  redisTest('stores, fetches and lists reports latest first, paging by time', async ({ redis, prefix }) => {
+    const store = new ReportStore({ redis, prefix, retentionDays: 30 });
+    const now = Date.now();
+    for (let i = 0; i < 5; i++)
+      await store.save(report(`r${i}`, new Date(now - (5 - i) * 1000).toISOString()));
+    await store.save(report('x', new Date(now).toISOString(), 'reconcile'));
+
+    expect((await store.get('r2'))?.people[0]?.externalId).toBe('p-r2');
+    expect(await store.get('missing')).toBeUndefined();
+
+    const latest = await store.list({ limit: 3 });
+    expect(latest.map((r) => r.id)).toEqual(['x', 'r4', 'r3']);
+    const next = await store.list({ limit: 3, before: Date.parse(latest[2]?.generatedAt ?? '') });
+    expect(next.map((r) => r.id)).toEqual(['r2', 'r1', 'r0']);
+    expect((await store.list({ kind: 'reconcile' })).map((r) => r.id)).toEqual(['x']);
+  });
+
+  redisTest(
+    'expires reports after the retention and drops them from the index',
+    async ({ redis, prefix }) => {
+      const store = new ReportStore({ redis, prefix, retentionDays: 30 });
+      await store.save(report('old', new Date(Date.now() - 31 * 86_400_000).toISOString()));
+      await store.save(report('new', new Date().toISOString()));
+      expect((await store.list()).map((r) => r.id)).toEqual(['new']);
+      const ttl = await redis.pttl(`${prefix}:report:new`);
+      expect(ttl).toBeGreaterThan(29 * 86_400_000);
+    },
+  );
+
+  redisTest('appends one JSON line per report to the audit log', async ({ redis, prefix }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-'));
+    const auditLogPath = path.join(dir, 'audit.jsonl');
+    const store = new ReportStore({ redis, prefix, retentionDays: 1, auditLogPath });
+    await store.save(report('a', new Date().toISOString()));
+    await store.save(report('b', new Date().toISOString()));
+    const lines = fs.readFileSync(auditLogPath, 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(['a', 'b']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
