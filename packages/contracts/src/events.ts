@@ -14,9 +14,14 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 8;
 const MAX_STRING = 4096;
 
-function findForbidden(value: unknown, path: (string | number)[], depth: number): { path: (string | number)[]; why: string } | undefined {
+function findForbidden(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+): { path: (string | number)[]; why: string } | undefined {
   if (depth > MAX_DEPTH) return { path, why: `nested deeper than ${MAX_DEPTH} levels` };
-  if (typeof value === 'string' && value.length > MAX_STRING) return { path, why: `longer than ${MAX_STRING} characters` };
+  if (typeof value === 'string' && value.length > MAX_STRING)
+    return { path, why: `longer than ${MAX_STRING} characters` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const hit = findForbidden(value[i], [...path, i], depth + 1);
@@ -38,34 +43,44 @@ const optionalText = z.string().max(MAX_STRING).nullable().optional();
  * An HR record: the full current state of one person (not a delta). The reference mapping's fields are typed;
  * other fields pass through for custom mappings.
  */
+const hrRecordShape = z.looseObject({
+  externalId: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(256, { error: 'must be at most 256 characters' }),
+  firstName: optionalText,
+  lastName: optionalText,
+  workEmail: optionalText,
+  title: optionalText,
+  departmentCode: optionalText,
+  level: z
+    .union([z.string().max(64), z.number()])
+    .nullable()
+    .optional(),
+  costCenter: optionalText,
+  hireDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, { error: 'must be a date, YYYY-MM-DD' })
+    .nullable()
+    .optional(),
+  role: optionalText,
+  phone: optionalText,
+  managerExternalId: optionalText,
+  division: optionalText,
+});
+
+/**
+ * The HR record with the raw input checked first: zod copies objects by assignment, which would turn a
+ * `"__proto__"` key into a prototype before any refinement saw it.
+ */
 export const hrRecordSchema = z
-  .looseObject({
-    externalId: z
-      .string({ error: 'must be a string' })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(256, { error: 'must be at most 256 characters' }),
-    firstName: optionalText,
-    lastName: optionalText,
-    workEmail: optionalText,
-    title: optionalText,
-    departmentCode: optionalText,
-    level: z.union([z.string().max(64), z.number()]).nullable().optional(),
-    costCenter: optionalText,
-    hireDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}/, { error: 'must be a date, YYYY-MM-DD' })
-      .nullable()
-      .optional(),
-    role: optionalText,
-    phone: optionalText,
-    managerExternalId: optionalText,
-    division: optionalText,
-  })
-  .superRefine((record, ctx) => {
-    const hit = findForbidden(record, [], 0);
+  .unknown()
+  .superRefine((raw, ctx) => {
+    const hit = findForbidden(raw, [], 0);
     if (hit) ctx.addIssue({ code: 'custom', path: hit.path, message: hit.why });
-  });
+  })
+  .pipe(hrRecordShape);
 export type HrRecord = z.infer<typeof hrRecordSchema>;
 
 /** One HR event as sent by the directory. */
@@ -73,7 +88,10 @@ export const hrEventSchema = z.object({
   id: z.string().trim().min(1, { error: 'must not be empty' }).max(256).optional(),
   event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
   occurredAt: z.iso
-    .datetime({ offset: true, error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-28T09:00:00Z' })
+    .datetime({
+      offset: true,
+      error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-28T09:00:00Z',
+    })
     .optional(),
   data: hrRecordSchema,
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { envFlag, envHttpUrl, envInt, envList, envLogLevel, envPort, envRedisUrl, envString, parseEnv } from './env.js';
+import {
+  envFlag,
+  envHttpUrl,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envRedisUrl,
+  envString,
+  parseEnv,
+} from './env.js';
 import { ConfigError } from './errors.js';
 
 const schema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ConfigProblem, ConfigError } from './errors.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -7,21 +7,32 @@ export type Env = Record<string, string | undefined>;
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** An integer variable within bounds. */
-export function envInt(options: { default?: number; min?: number; max?: number } = {}) {
+export function envInt(options: { default: number; min?: number; max?: number }): z.ZodType<number, unknown>;
+export function envInt(options?: { min?: number; max?: number }): z.ZodType<number | undefined, unknown>;
+export function envInt(
+  options: { default?: number; min?: number; max?: number } = {},
+): z.ZodType<number | undefined, unknown> {
   let schema = z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' });
-  if (options.min !== undefined) schema = schema.min(options.min, { error: `must be at least ${options.min}` });
-  if (options.max !== undefined) schema = schema.max(options.max, { error: `must be at most ${options.max}` });
+  if (options.min !== undefined)
+    schema = schema.min(options.min, { error: `must be at least ${options.min}` });
+  if (options.max !== undefined)
+    schema = schema.max(options.max, { error: `must be at most ${options.max}` });
   const base = options.default === undefined ? schema.optional() : schema.default(options.default);
   return z.preprocess(unsetIfEmpty, base);
 }
 
 /** A TCP port; 0 where `allowZero` means "turned off". */
-export function envPort(defaultPort: number, options: { allowZero?: boolean } = {}) {
+export function envPort(
+  defaultPort: number,
+  options: { allowZero?: boolean } = {},
+): z.ZodType<number, unknown> {
   return envInt({ default: defaultPort, min: options.allowZero ? 0 : 1, max: 65535 });
 }
 
 /** An absolute http(s) URL, trailing slash removed. */
-export function envHttpUrl(defaultUrl?: string) {
+export function envHttpUrl(defaultUrl: string): z.ZodType<string, unknown>;
+export function envHttpUrl(): z.ZodType<string | undefined, unknown>;
+export function envHttpUrl(defaultUrl?: string): z.ZodType<string | undefined, unknown> {
   const schema = z
     .string()
     .trim()
@@ -37,7 +48,10 @@ export function envHttpUrl(defaultUrl?: string) {
       { error: 'must be an absolute http:// or https:// URL' },
     )
     .transform((v) => v.replace(/\/+$/, ''));
-  return z.preprocess(unsetIfEmpty, defaultUrl === undefined ? schema.optional() : schema.default(defaultUrl));
+  return z.preprocess(
+    unsetIfEmpty,
+    defaultUrl === undefined ? schema.optional() : schema.default(defaultUrl),
+  );
 }
 
 /** A redis:// or rediss:// URL. */
@@ -63,9 +77,14 @@ export function envRedisUrl(defaultUrl: string) {
 }
 
 /** A non-empty string, optional unless a default is given. */
-export function envString(defaultValue?: string) {
+export function envString(defaultValue: string): z.ZodType<string, unknown>;
+export function envString(): z.ZodType<string | undefined, unknown>;
+export function envString(defaultValue?: string): z.ZodType<string | undefined, unknown> {
   const schema = z.string().trim().min(1);
-  return z.preprocess(unsetIfEmpty, defaultValue === undefined ? schema.optional() : schema.default(defaultValue));
+  return z.preprocess(
+    unsetIfEmpty,
+    defaultValue === undefined ? schema.optional() : schema.default(defaultValue),
+  );
 }
 
 /** `1`, `true`, `yes`, `on` are true; `0`, `false`, `no`, `off` are false. */

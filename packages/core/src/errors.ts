@@ -7,7 +7,11 @@ export class DirsyncError extends Error {
   readonly retryable: boolean;
   readonly details: unknown;
 
-  constructor(code: string, message: string, options: { cause?: unknown; retryable?: boolean; details?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; details?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -12,7 +12,7 @@ export {
   LOG_LEVELS,
   parseEnv,
 } from './env.js';
-export { type ConfigProblem, ConfigError, DirsyncError, FileLoadError } from './errors.js';
+export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './errors.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
-export { createRedis, type RedisConnectionOptions } from './redis.js';
 export { REDACTED, redact, redactString } from './redact.js';
+export { createRedis, type RedisConnectionOptions } from './redis.js';

@@ -69,7 +69,13 @@ describe('createLogger', () => {
     });
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] ?? '{}');
-    expect(line).toMatchObject({ level: 'info', jobId: 'j1', externalId: 'HR-7', password: REDACTED, record: REDACTED });
+    expect(line).toMatchObject({
+      level: 'info',
+      jobId: 'j1',
+      externalId: 'HR-7',
+      password: REDACTED,
+      record: REDACTED,
+    });
     expect(line.message).toBe('sync failed for [email]');
     expect(line.err.message).toBe(`401 with Bearer ${REDACTED}`);
     expect(lines[0]).not.toMatch(/hunter2|Lovelace|abc\.def/);

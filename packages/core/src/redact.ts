@@ -91,7 +91,8 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
   if (seen.has(value)) return '[cycle]';
   seen.add(value);
   if (value instanceof Error) {
-    const out: Record<string, unknown> = { name: value.name, message: redactString(value.message) };
+    // `type`, not `name`: `name` is a personal field wherever else it appears.
+    const out: Record<string, unknown> = { type: value.name, message: redactString(value.message) };
     const code = (value as { code?: unknown }).code;
     if (code !== undefined) out.code = code;
     if (value.stack) out.stack = redactString(value.stack);
