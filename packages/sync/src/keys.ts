@@ -1,0 +1,47 @@
+/**
+ * Redis keys of the sync engine, all under the queue prefix so one `{dirsync}` prefix keeps every key in one
+ * Redis Cluster hash slot (the Lua scripts touch several keys at once).
+ */
+export interface SyncKeys {
+  /** Hash: one person's newest HR state and how far it has been applied. */
+  person(externalId: string): string;
+  /** Per-person sync lock (string token with a TTL). */
+  lock(externalId: string): string;
+  /** Remembered idempotency key of an accepted event. */
+  idempotency(key: string): string;
+  /** Arrival sequence: breaks `occurredAt` ties. */
+  sequence: string;
+  /** ZSET externalId → first time a change became pending; the sweeper's safety net. */
+  pending: string;
+  /** JSON: what the target held for this person after our last read or write. */
+  target(externalId: string): string;
+  /** SET of people waiting for this manager to exist in the target. */
+  waitingForManager(managerExternalId: string): string;
+  /** Hash of outcomes settled so far by one batch job (survives its retries). */
+  draft(jobId: string): string;
+  /** ZSET of request timestamps in the sliding window. */
+  budgetWindow: string;
+  /** Epoch ms until which nobody may call the target (set on 429). */
+  blockedUntil: string;
+  /** JSON: why the sync is quarantined, when it started. */
+  quarantine: string;
+  /** Epoch ms of the first target failure in an unbroken run of failures. */
+  failingSince: string;
+}
+
+export function createKeys(prefix: string): SyncKeys {
+  return {
+    person: (id) => `${prefix}:person:${id}`,
+    lock: (id) => `${prefix}:lock:${id}`,
+    idempotency: (key) => `${prefix}:idem:${key}`,
+    sequence: `${prefix}:seq`,
+    pending: `${prefix}:pending`,
+    target: (id) => `${prefix}:target:${id}`,
+    waitingForManager: (id) => `${prefix}:waitmgr:${id}`,
+    draft: (jobId) => `${prefix}:draft:${jobId}`,
+    budgetWindow: `${prefix}:budget:window`,
+    blockedUntil: `${prefix}:budget:blocked-until`,
+    quarantine: `${prefix}:quarantine`,
+    failingSince: `${prefix}:health:failing-since`,
+  };
+}

@@ -1,0 +1,169 @@
+import type { EventType } from '@dirsync/contracts';
+import { redisTest } from '@dirsync/testing';
+import fc from 'fast-check';
+import { describe, expect } from 'vitest';
+import { createKeys } from '../src/keys.js';
+import { type IncomingEvent, PersonStore } from '../src/person-store.js';
+
+function event(
+  key: string,
+  externalId: string,
+  type: EventType,
+  occurredAtMs: number,
+  extra: Record<string, unknown> = {},
+): IncomingEvent {
+  return { idempotencyKey: key, type, occurredAtMs, data: { externalId, ...extra } };
+}
+
+describe('PersonStore.ingest', () => {
+  redisTest(
+    'keeps the newest event per person; duplicates and late older events change nothing',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const first = await store.ingest([
+        event('e1', 'HR-1', 'user.created', 1000, { title: 'Engineer' }),
+        event('e2', 'HR-1', 'user.updated', 3000, { title: 'Senior Engineer' }),
+        event('e3', 'HR-1', 'user.updated', 2000, { title: 'Late and older' }),
+        event('e1', 'HR-1', 'user.updated', 9000, { title: 'Replayed key' }),
+      ]);
+      expect(first.map((r) => r.status)).toEqual(['applied', 'applied', 'stale', 'duplicate']);
+      const state = await store.get('HR-1');
+      expect(state).toMatchObject({
+        event: 'user.updated',
+        rev: 2,
+        appliedRev: 0,
+        correlationId: 'e2',
+        active: true,
+      });
+      expect(state?.data.title).toBe('Senior Engineer');
+      expect(await store.seen(['e1', 'e3', 'never'])).toEqual([true, true, false]);
+    },
+  );
+
+  redisTest('on equal occurredAt the later arrival wins', async ({ redis, prefix }) => {
+    const store = new PersonStore({ redis, keys: createKeys(prefix) });
+    await store.ingest([event('a', 'HR-2', 'user.updated', 5000, { title: 'A' })]);
+    await store.ingest([event('b', 'HR-2', 'user.updated', 5000, { title: 'B' })]);
+    expect((await store.get('HR-2'))?.data.title).toBe('B');
+  });
+
+  redisTest(
+    'a bare deactivation keeps the last full record; an update does not reactivate',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      await store.ingest([
+        event('c', 'HR-3', 'user.created', 1000, { workEmail: 'x@example.com', role: 'agent' }),
+        event('d', 'HR-3', 'user.deactivated', 2000),
+      ]);
+      expect(await store.get('HR-3')).toMatchObject({ active: false, event: 'user.deactivated' });
+      expect((await store.get('HR-3'))?.data.role).toBe('agent');
+      await store.ingest([
+        event('u', 'HR-3', 'user.updated', 3000, { workEmail: 'x@example.com', role: 'supervisor' }),
+      ]);
+      expect(await store.get('HR-3')).toMatchObject({ active: false, event: 'user.updated' });
+      await store.ingest([event('r', 'HR-3', 'user.reactivated', 4000)]);
+      const state = await store.get('HR-3');
+      expect(state).toMatchObject({ active: true, event: 'user.reactivated' });
+      expect(state?.data.role).toBe('supervisor');
+    },
+  );
+
+  redisTest(
+    'property: whatever the arrival order, each person ends at its newest event',
+    async ({ redis, prefix }) => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              person: fc.integer({ min: 0, max: 3 }),
+              occurredAt: fc.integer({ min: 0, max: 20 }),
+            }),
+            { minLength: 1, maxLength: 30 },
+          ),
+          fc.integer({ min: 1, max: 7 }),
+          async (events, batchSize) => {
+            run += 1;
+            const store = new PersonStore({ redis, keys: createKeys(`${prefix}:${run}`) });
+            const incoming = events.map((e, i) =>
+              event(`k${i}`, `P${e.person}`, 'user.updated', e.occurredAt, { title: `t${i}` }),
+            );
+            for (let i = 0; i < incoming.length; i += batchSize)
+              await store.ingest(incoming.slice(i, i + batchSize));
+            for (const person of new Set(events.map((e) => e.person))) {
+              // Newest by occurredAt, ties broken by arrival: the last index with the maximal occurredAt.
+              let winner = -1;
+              events.forEach((e, i) => {
+                if (e.person !== person) return;
+                const best = winner < 0 ? undefined : events[winner];
+                if (best === undefined || e.occurredAt >= best.occurredAt) winner = i;
+              });
+              expect((await store.get(`P${person}`))?.data.title).toBe(`t${winner}`);
+            }
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+  );
+});
+
+describe('PersonStore locks', () => {
+  redisTest(
+    'one sync per person; a change during the sync is handed to the holder, not lost',
+    async ({ redis, prefix }) => {
+      const keys = createKeys(prefix);
+      const store = new PersonStore({ redis, keys });
+      await store.ingest([event('e1', 'HR-9', 'user.created', 1000)]);
+      const claim = await store.claim('HR-9');
+      expect(claim?.state?.rev).toBe(1);
+      expect(await store.claim('HR-9')).toBeUndefined();
+
+      await store.ingest([event('e2', 'HR-9', 'user.updated', 2000)]);
+      const lock = claim?.lock;
+      if (!lock) throw new Error('no lock');
+      expect(await store.complete(lock, 1)).toEqual({ status: 'newer', rev: 2 });
+      expect(await store.claim('HR-9')).toBeUndefined();
+      expect(await store.complete(lock, 2)).toEqual({ status: 'settled' });
+      expect(await store.pendingCount()).toBe(0);
+      expect(await store.get('HR-9')).toMatchObject({ rev: 2, appliedRev: 2 });
+      expect(await store.claim('HR-9')).toBeDefined();
+    },
+  );
+
+  redisTest('a lost lock is reported and settles nothing', async ({ redis, prefix }) => {
+    const keys = createKeys(prefix);
+    const store = new PersonStore({ redis, keys });
+    await store.ingest([event('e1', 'HR-8', 'user.created', 1000)]);
+    const claim = await store.claim('HR-8');
+    if (!claim) throw new Error('no claim');
+    await redis.del(keys.lock('HR-8'));
+    expect(await store.complete(claim.lock, 1)).toEqual({ status: 'lock_lost' });
+    expect(await store.get('HR-8')).toMatchObject({ appliedRev: 0 });
+    expect(await store.pendingCount()).toBe(1);
+    expect(await store.renew(claim.lock)).toBe(false);
+  });
+
+  redisTest('releasing manager waiters bumps them and marks them pending', async ({ redis, prefix }) => {
+    const store = new PersonStore({ redis, keys: createKeys(prefix) });
+    await store.ingest([event('e1', 'HR-R', 'user.created', 1000, { managerExternalId: 'HR-M' })]);
+    const claim = await store.claim('HR-R');
+    if (!claim) throw new Error('no claim');
+    await store.waitForManager('HR-R', 'HR-M');
+    await store.complete(claim.lock, 1);
+    expect(await store.pendingCount()).toBe(0);
+    expect(await store.releaseManagerWaiters('HR-M')).toEqual(['HR-R']);
+    expect(await store.get('HR-R')).toMatchObject({ rev: 2, appliedRev: 1 });
+    expect(await store.pendingCount()).toBe(1);
+    expect(await store.releaseManagerWaiters('HR-M')).toEqual([]);
+  });
+
+  redisTest('the sweeper takes only stale, unlocked people, once per cut-off', async ({ redis, prefix }) => {
+    const store = new PersonStore({ redis, keys: createKeys(prefix) });
+    await store.ingest([event('a', 'A', 'user.created', 1), event('b', 'B', 'user.created', 1)], 1000);
+    await store.ingest([event('c', 'C', 'user.created', 1)], 5000);
+    await store.claim('B');
+    expect(await store.takeStalePending(2000, 10, 6000)).toEqual(['A']);
+    expect(await store.takeStalePending(2000, 10, 6000)).toEqual([]);
+  });
+});
