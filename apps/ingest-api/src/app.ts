@@ -1,0 +1,101 @@
+import type { Logger } from '@dirsync/core';
+import type { ReportStore } from '@dirsync/reports';
+import type { Queue } from 'bullmq';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import { adminAuth } from './admin-auth.js';
+import { errorHandler } from './api-error.js';
+import { createDashboard } from './dashboard.js';
+import type { IngestService } from './ingest-service.js';
+import type { ApiMetrics } from './metrics.js';
+import { adminRouter, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
+import { healthRouter } from './routes/health.js';
+import { webhookRouter } from './routes/webhook.js';
+import type { SignatureVerifier } from './webhook-signature.js';
+
+export interface AppDeps {
+  logger: Logger;
+  redis: Redis;
+  queues: Array<{ queue: Queue; displayName: string; describe: () => string }>;
+  ingest: IngestService;
+  reports: ReportStore;
+  verifier: SignatureVerifier;
+  metrics: ApiMetrics;
+  admin: { user: string | undefined; password: string | undefined };
+  preview: PreviewEvent | undefined;
+  previewUnavailable?: string;
+  startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
+  status: () => Promise<Record<string, unknown>>;
+}
+
+/** Low-cardinality route label for metrics and logs. */
+function routeLabel(path: string): string {
+  if (path.startsWith('/admin/queues')) return '/admin/queues';
+  if (path.startsWith('/admin/reports/')) return '/admin/reports/:id';
+  return [
+    '/webhooks/directory-sync',
+    '/healthz',
+    '/readyz',
+    '/metrics',
+    '/admin/reports',
+    '/admin/preview',
+    '/admin/reconcile',
+    '/admin/status',
+  ].includes(path)
+    ? path
+    : 'other';
+}
+
+/** The ingest API as an Express app (no listening socket: see startIngestApi). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = routeLabel(req.path);
+      deps.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
+      if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
+      deps.logger.log(res.statusCode >= 500 ? 'warn' : 'http', 'request', {
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        webhookId: typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : undefined,
+      });
+    });
+    next();
+  });
+
+  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
+  app.use(
+    webhookRouter({
+      verifier: deps.verifier,
+      ingest: deps.ingest,
+      metrics: deps.metrics,
+      logger: deps.logger,
+    }),
+  );
+
+  const auth = adminAuth(deps.admin);
+  app.use('/admin/queues', auth, createDashboard({ basePath: '/admin/queues', queues: deps.queues }));
+  app.use(
+    '/admin',
+    auth,
+    adminRouter({
+      reports: deps.reports,
+      preview: deps.preview,
+      previewUnavailable: deps.previewUnavailable,
+      startReconcile: deps.startReconcile,
+      status: deps.status,
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,80 @@
+import { type HrEvent, hrEventSchema, MAX_EVENTS_PER_REQUEST, MAX_FUTURE_SKEW_MS } from '@dirsync/contracts';
+import type { z } from 'zod';
+import { ApiError } from './api-error.js';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(body)';
+}
+
+function problemsOf(error: z.ZodError, prefix: (string | number)[] = []): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: fieldName([...prefix, ...issue.path]),
+    message: issue.message,
+  }));
+}
+
+/**
+ * Validates a webhook body: one event, or `{ events: [...] }` with up to 1,000. All-or-nothing: every bad field of
+ * every event is reported and nothing is accepted.
+ */
+export function validateWebhookBody(body: unknown, now: number): { events: HrEvent[]; batch: boolean } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid_body', 'the body must be one event object or { "events": [ ... ] }');
+  }
+  const batch = 'events' in body;
+  const problems: FieldProblem[] = [];
+  const events: HrEvent[] = [];
+  const positions: number[] = [];
+  if (batch) {
+    const list = (body as { events: unknown }).events;
+    if (!Array.isArray(list)) {
+      problems.push({ field: 'events', message: 'must be an array of events' });
+    } else if (list.length === 0) {
+      problems.push({ field: 'events', message: 'must hold at least one event' });
+    } else if (list.length > MAX_EVENTS_PER_REQUEST) {
+      problems.push({ field: 'events', message: `must hold at most ${MAX_EVENTS_PER_REQUEST} events` });
+    } else {
+      list.forEach((item, i) => {
+        const parsed = hrEventSchema.safeParse(item);
+        if (parsed.success) {
+          events.push(parsed.data);
+          positions.push(i);
+        } else {
+          problems.push(...problemsOf(parsed.error, ['events', i]));
+        }
+      });
+    }
+  } else {
+    const parsed = hrEventSchema.safeParse(body);
+    if (parsed.success) {
+      events.push(parsed.data);
+      positions.push(0);
+    } else {
+      problems.push(...problemsOf(parsed.error));
+    }
+  }
+  events.forEach((event, i) => {
+    if (event.occurredAt && Date.parse(event.occurredAt) > now + MAX_FUTURE_SKEW_MS) {
+      problems.push({
+        field: batch ? `events[${positions[i]}].occurredAt` : 'occurredAt',
+        message: 'is more than 5 minutes in the future',
+      });
+    }
+  });
+  if (problems.length > 0) {
+    throw new ApiError(400, 'invalid_event', `${problems.length} invalid field(s); nothing was accepted`, {
+      details: problems,
+    });
+  }
+  return { events, batch };
+}

@@ -1,0 +1,105 @@
+import { type HrEvent, hrEventSchema, reconcileRequestSchema } from '@dirsync/contracts';
+import type { ReportStore } from '@dirsync/reports';
+import express, { type Router } from 'express';
+import { ApiError } from '../api-error.js';
+
+/** What `POST /admin/preview` runs: an event in, the requests that would go out; nothing applied. */
+export type PreviewEvent = (event: HrEvent) => Promise<unknown>;
+
+export type ReconcileStart =
+  | { status: 'started'; jobId: string }
+  | { status: 'running'; jobId: string }
+  | { status: 'unconfigured'; message: string };
+
+export interface AdminRouterDeps {
+  reports: ReportStore;
+  preview: PreviewEvent | undefined;
+  /** Why preview is unavailable (e.g. no target credentials). */
+  previewUnavailable?: string;
+  startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
+  status: () => Promise<Record<string, unknown>>;
+}
+
+function issuesOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }) {
+  return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+}
+
+/** The operators' JSON routes under /admin (authentication is applied by the caller). */
+export function adminRouter(deps: AdminRouterDeps): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/reports', async (req, res) => {
+    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+    const before = req.query.before === undefined ? undefined : Date.parse(String(req.query.before));
+    const kind = req.query.kind;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) {
+      throw new ApiError(400, 'invalid_query', 'limit must be a whole number from 1 to 500');
+    }
+    if (before !== undefined && Number.isNaN(before)) {
+      throw new ApiError(400, 'invalid_query', 'before must be an ISO-8601 date-time');
+    }
+    if (kind !== undefined && kind !== 'sync' && kind !== 'reconcile') {
+      throw new ApiError(400, 'invalid_query', 'kind must be sync or reconcile');
+    }
+    const options: Parameters<ReportStore['list']>[0] = {};
+    if (limit !== undefined) options.limit = limit;
+    if (before !== undefined) options.before = before;
+    if (kind !== undefined) options.kind = kind;
+    res.json({ reports: await deps.reports.list(options) });
+  });
+
+  router.get('/reports/:id', async (req, res) => {
+    const report = await deps.reports.get(req.params.id);
+    if (!report)
+      throw new ApiError(404, 'not_found', 'no report with that id (reports expire after the retention)');
+    res.json(report);
+  });
+
+  router.post('/preview', async (req, res) => {
+    if (!deps.preview) {
+      throw new ApiError(503, 'preview_unavailable', deps.previewUnavailable ?? 'preview is not configured');
+    }
+    const parsed = hrEventSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new ApiError(400, 'invalid_event', 'the body must be one HR event', {
+        details: issuesOf(parsed.error),
+      });
+    }
+    res.json(await deps.preview(parsed.data));
+  });
+
+  router.post('/reconcile', async (req, res) => {
+    const parsed = reconcileRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'expected {}, {"apply": true} or {"apply": true, "overrideBrake": true}',
+        {
+          details: issuesOf(parsed.error),
+        },
+      );
+    }
+    if (parsed.data.overrideBrake && !parsed.data.apply) {
+      throw new ApiError(400, 'invalid_request', 'overrideBrake only makes sense with apply: true');
+    }
+    const started = await deps.startReconcile({
+      apply: parsed.data.apply ?? false,
+      overrideBrake: parsed.data.overrideBrake ?? false,
+    });
+    if (started.status === 'unconfigured') throw new ApiError(400, 'reconcile_unconfigured', started.message);
+    if (started.status === 'running') {
+      throw new ApiError(409, 'reconcile_running', 'a reconcile run is already queued or running', {
+        details: { jobId: started.jobId },
+      });
+    }
+    res.status(202).json({ jobId: started.jobId });
+  });
+
+  router.get('/status', async (_req, res) => {
+    res.json(await deps.status());
+  });
+
+  return router;
+}

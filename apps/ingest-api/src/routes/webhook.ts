@@ -1,0 +1,99 @@
+import type { Logger } from '@dirsync/core';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { ApiError, serviceUnavailable } from '../api-error.js';
+import { validateWebhookBody } from '../event-validation.js';
+import type { IngestService } from '../ingest-service.js';
+import type { ApiMetrics } from '../metrics.js';
+import type { SignatureVerifier } from '../webhook-signature.js';
+
+export const WEBHOOK_PATH = '/webhooks/directory-sync';
+const MAX_BODY = '1mb';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isJson(req: Request): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** 415 before the body is even read. */
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!isJson(req)) {
+    next(
+      new ApiError(415, 'unsupported_media_type', 'the body must be JSON (Content-Type: application/json)'),
+    );
+    return;
+  }
+  next();
+};
+
+/** True when the error means Redis could not be reached or did not answer (ioredis and BullMQ messages). */
+function isRedisUnavailable(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  return (
+    name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Command timed out|enableOfflineQueue|connect|LOADING|READONLY|MISCONF|TRYAGAIN|CLUSTERDOWN/i.test(
+      message,
+    )
+  );
+}
+
+export function webhookRouter(deps: {
+  verifier: SignatureVerifier;
+  ingest: IngestService;
+  metrics: ApiMetrics;
+  logger: Logger;
+}): Router {
+  const router = express.Router();
+  router.post(
+    WEBHOOK_PATH,
+    requireJson,
+    express.raw({ type: () => true, limit: MAX_BODY }),
+    async (req, res) => {
+      const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const started = process.hrtime.bigint();
+      try {
+        deps.verifier.verify(raw, req.headers);
+        let text: string;
+        try {
+          text = utf8.decode(raw);
+        } catch {
+          throw new ApiError(400, 'invalid_encoding', 'the body is not valid UTF-8');
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new ApiError(400, 'invalid_json', 'the body is not valid JSON');
+        }
+        const receivedAt = Date.now();
+        const { events, batch } = validateWebhookBody(body, receivedAt);
+        const webhookId =
+          typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : undefined;
+        let result: Awaited<ReturnType<IngestService['accept']>>;
+        try {
+          result = await deps.ingest.accept(events, { webhookId, batch, receivedAt });
+        } catch (error) {
+          if (isRedisUnavailable(error)) throw serviceUnavailable(error);
+          throw error;
+        }
+        deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        deps.metrics.webhookEvents.inc({ result: 'accepted' }, result.accepted - result.stale);
+        deps.metrics.webhookEvents.inc({ result: 'stale' }, result.stale);
+        deps.metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
+        res.status(202).json({
+          status: result.status,
+          accepted: result.accepted,
+          duplicates: result.duplicates,
+          ids: result.ids,
+        });
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
+          deps.metrics.webhookEvents.inc({ result: 'rejected' });
+        }
+        throw error;
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
+import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
+import { ReportStore } from '@dirsync/reports';
+import { createKeys, createSyncQueue, PersonStore, RequestBudget, TargetHealth } from '@dirsync/sync';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createApp } from './app.js';
+import type { IngestConfig } from './env.js';
+import { IngestService } from './ingest-service.js';
+import { createApiMetrics } from './metrics.js';
+import type { PreviewEvent, ReconcileStart } from './routes/admin.js';
+import { SignatureVerifier } from './webhook-signature.js';
+
+export interface RunningIngestApi {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then closes Redis. */
+  close(): Promise<void>;
+}
+
+/** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
+async function waitUntilReady(clients: Redis[], url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const client of clients) {
+    while (client.status !== 'ready') {
+      if (Date.now() > deadline) {
+        throw new ConfigError([
+          {
+            variable: 'REDIS_URL',
+            problem: `nothing answers at ${redactString(url)} (waited ${timeoutMs / 1000} s)`,
+          },
+        ]);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export interface StartOptions {
+  /** How long start-up waits for Redis before giving up (default 30 s). */
+  redisWaitMs?: number;
+  logger?: Logger;
+  /** Overrides PORT (0: a free port). */
+  port?: number;
+  host?: string;
+  /** Builds the preview function; absent: preview answers 503 with `previewUnavailable`. */
+  createPreview?: (deps: {
+    config: IngestConfig;
+    people: PersonStore;
+    budget: RequestBudget;
+    logger: Logger;
+  }) => Promise<PreviewEvent | undefined> | PreviewEvent | undefined;
+}
+
+/** Starts the ingest API: connects Redis, builds the app, listens. */
+export async function startIngestApi(
+  config: IngestConfig,
+  options: StartOptions = {},
+): Promise<RunningIngestApi> {
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
+  // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
+  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+  const queueConnection = createRedis(config.REDIS_URL, {
+    connectionName: 'dirsync-api-queue',
+    failFast: true,
+  });
+  queueConnection.on('error', () => {});
+  // BullMQ checks the server once, when the queue is created: Redis must answer by then.
+  await waitUntilReady([redis, queueConnection], config.REDIS_URL, options.redisWaitMs ?? 30_000);
+  const queueOptions = {
+    connection: queueConnection,
+    prefix: config.QUEUE_PREFIX,
+    skipWaitingForReady: true,
+  };
+  const syncQueue = createSyncQueue(queueOptions);
+  const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, queueOptions);
+  syncQueue.on('error', (error) => logger.warn('sync queue error', { err: error }));
+  reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
+
+  const keys = createKeys(config.QUEUE_PREFIX);
+  const people = new PersonStore({ redis, keys });
+  const health = new TargetHealth({ redis, keys, serverFailureWindowMs: 0 });
+  const budget = new RequestBudget({ redis, keys, limit: config.SCIM_RATE_LIMIT_PER_MINUTE });
+  const reports = new ReportStore({
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    retentionDays: config.REPORT_RETENTION_DAYS,
+  });
+  const metrics = createApiMetrics([syncQueue, reconcileQueue]);
+  const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
+  if (!verifier.enabled) {
+    logger.warn(
+      'WEBHOOK_SECRET is not set: unsigned webhooks are accepted (allowed outside production only)',
+    );
+  }
+  if (!config.ADMIN_USER) {
+    logger.warn(
+      'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
+    );
+  }
+
+  let quarantineNote = '';
+  const refreshQuarantine = async () => {
+    const q = await health.current().catch(() => undefined);
+    quarantineNote = q ? `QUARANTINED since ${q.since}: ${q.detail}. Paused until a probe succeeds.` : '';
+  };
+  await refreshQuarantine();
+  const quarantineTimer = setInterval(() => void refreshQuarantine(), 5000);
+  quarantineTimer.unref();
+
+  const startReconcile = async (request: {
+    apply: boolean;
+    overrideBrake: boolean;
+  }): Promise<ReconcileStart> => {
+    if (!config.HR_SNAPSHOT) {
+      return {
+        status: 'unconfigured',
+        message: 'HR_SNAPSHOT is not set: reconcile needs an HR snapshot to compare with',
+      };
+    }
+    const jobId = `reconcile-${randomUUID()}`;
+    const job = await reconcileQueue.add(
+      JOBS.reconcile,
+      { ...request, trigger: 'api' },
+      // One run at a time: while a run is queued or active, its deduplication id makes a second add a no-op.
+      {
+        jobId,
+        deduplication: { id: 'reconcile-run' },
+        removeOnComplete: { count: 100 },
+        removeOnFail: { count: 100 },
+      },
+    );
+    return job.id === jobId ? { status: 'started', jobId } : { status: 'running', jobId: String(job.id) };
+  };
+
+  const preview = await options.createPreview?.({ config, people, budget, logger });
+  const app = createApp({
+    logger,
+    redis,
+    queues: [
+      {
+        queue: syncQueue,
+        displayName: 'sync',
+        describe: () => quarantineNote || 'Per-person sync batches and retries',
+      },
+      {
+        queue: reconcileQueue,
+        displayName: 'reconcile',
+        describe: () => 'Reconcile runs against HR_SNAPSHOT',
+      },
+    ],
+    ingest: new IngestService({ people, queue: syncQueue, logger }),
+    reports,
+    verifier,
+    metrics,
+    admin: { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD },
+    preview,
+    previewUnavailable: config.GENESYS_CLIENT_ID
+      ? undefined
+      : 'preview reads the target: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET',
+    startReconcile,
+    status: async () => ({
+      quarantine: (await health.current()) ?? null,
+      pendingPeople: await people.pendingCount(),
+      budget: {
+        limit: budget.limit,
+        usedInWindow: await budget.used(),
+        pausedForMs: await budget.pausedForMs(),
+      },
+      queues: {
+        sync: await syncQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+        reconcile: await reconcileQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+      },
+    }),
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  logger.info('ingest API listening', { port });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(quarantineTimer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await Promise.allSettled([syncQueue.close(), reconcileQueue.close()]);
+        redis.disconnect();
+        queueConnection.disconnect();
+        logger.info('ingest API stopped');
+      })();
+      return closing;
+    },
+  };
+}
