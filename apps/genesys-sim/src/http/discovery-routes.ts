@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { ScimHttpError } from '../errors/scim-http-error.js';
+import { listResponse, serviceProviderConfig, userResourceType, userSchemas } from '../scim/discovery.js';
+import type { SimContext } from '../state/sim-context.js';
+import { sendScim } from './scim-response.js';
+
+/** `/ServiceProviderConfig`, `/ResourceTypes`, `/Schemas`. */
+export function createDiscoveryRouter(ctx: SimContext): Router {
+  const router = Router();
+  const base = () => `${ctx.origin()}${ctx.options.basePath}`;
+
+  router.get('/ServiceProviderConfig', (_req, res) => sendScim(res, 200, serviceProviderConfig(base())));
+  router.get('/ResourceTypes', (_req, res) => sendScim(res, 200, listResponse([userResourceType(base())])));
+  router.get('/ResourceTypes/:name', (req, res) => {
+    if (req.params.name.toLowerCase() !== 'user') throw new ScimHttpError(404, 'Resource type not found');
+    sendScim(res, 200, userResourceType(base()));
+  });
+  router.get('/Schemas', (_req, res) => sendScim(res, 200, listResponse(userSchemas(base()))));
+  router.get('/Schemas/:id', (req, res) => {
+    const schema = userSchemas(base()).find((s) => s.id.toLowerCase() === req.params.id.toLowerCase());
+    if (!schema) throw new ScimHttpError(404, 'Schema not found');
+    sendScim(res, 200, schema);
+  });
+  return router;
+}
