@@ -47,11 +47,6 @@ export interface BatchRunnerOptions {
   health?: TargetHealth;
   /** Triggers a sync for people who need one (their manager now exists). */
   onResync?: (externalIds: string[]) => Promise<void>;
-  /**
-   * People another sync held while this batch ran. The holder applies their newest state before letting go; if
-   * the holder died instead, its lock expires, so a re-check after one lock lifetime finishes the job.
-   */
-  onContended?: (externalIds: string[]) => Promise<void>;
   logger?: Logger;
 }
 
@@ -62,6 +57,8 @@ interface DraftEntry {
 }
 
 const REPORT_ID_FIELD = '__report';
+/** Discrepancies of attempts that were retried: the final report tells what happened on the way. */
+const NOTES_FIELD = '__notes';
 const DRAFT_TTL_SECONDS = 7 * 86_400;
 
 /** Combines outcomes when one run applies several revisions of a person: a create stays a create. */
@@ -107,12 +104,17 @@ export class BatchRunner {
       if (settled.kind === 'contended') contended.push(externalId);
       await redis.hset(draftKey, externalId, JSON.stringify(settled.entry));
     }
-    if (contended.length > 0) await this.options.onContended?.(contended);
+    await people.markContended(contended);
 
     if (retryable.length > 0) {
       const quarantine = await this.options.health?.current();
       if (quarantine) return { status: 'quarantined', reason: quarantine.detail };
       if (!input.finalAttempt) {
+        const notes = JSON.parse(draft[NOTES_FIELD] ?? '[]') as Discrepancy[];
+        for (const { result } of retryable) {
+          for (const d of result.discrepancies) notes.push({ ...d, detail: `${d.detail} (retried)` });
+        }
+        await redis.hset(draftKey, NOTES_FIELD, JSON.stringify(notes));
         return {
           status: 'retry',
           pending: retryable.map((r) => r.externalId),
@@ -133,6 +135,8 @@ export class BatchRunner {
       jobId: input.jobId,
       origin: input.origin,
     });
+    for (const note of JSON.parse(finalDraft[NOTES_FIELD] ?? '[]') as Discrepancy[])
+      builder.addDiscrepancy(note);
     for (const externalId of input.externalIds) {
       const raw = finalDraft[externalId];
       if (!raw) continue;

@@ -13,6 +13,8 @@ export interface SyncKeys {
   sequence: string;
   /** ZSET externalId → first time a change became pending; the sweeper's safety net. */
   pending: string;
+  /** ZSET externalId → when to check again a person another sync held (the holder may have died). */
+  contended: string;
   /** JSON: what the target held for this person after our last read or write. */
   target(externalId: string): string;
   /** SET of people waiting for this manager to exist in the target. */
@@ -36,6 +38,7 @@ export function createKeys(prefix: string): SyncKeys {
     idempotency: (key) => `${prefix}:idem:${key}`,
     sequence: `${prefix}:seq`,
     pending: `${prefix}:pending`,
+    contended: `${prefix}:contended`,
     target: (id) => `${prefix}:target:${id}`,
     waitingForManager: (id) => `${prefix}:waitmgr:${id}`,
     draft: (jobId) => `${prefix}:draft:${jobId}`,

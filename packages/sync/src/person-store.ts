@@ -160,6 +160,27 @@ end
 return out
 `);
 
+// KEYS: contended. ARGV: now, limit, personPrefix, lockPrefix, recheckMs.
+// Due re-checks of people another sync held: still pending with a free lock → returned to be triggered (the
+// holder died); still locked → checked again later; settled → dropped.
+const TAKE_DUE_CONTENDED = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, ext in ipairs(ids) do
+  local p = redis.call('HMGET', ARGV[3] .. ext, 'rev', 'appliedRev')
+  local pending = (tonumber(p[1]) or 0) > (tonumber(p[2]) or 0)
+  if not pending then
+    redis.call('ZREM', KEYS[1], ext)
+  elseif redis.call('EXISTS', ARGV[4] .. ext) == 1 then
+    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[5]), ext)
+  else
+    redis.call('ZREM', KEYS[1], ext)
+    out[#out + 1] = ext
+  end
+end
+return out
+`);
+
 function parseState(flat: string[]): PersonState | undefined {
   if (flat.length === 0) return undefined;
   const h: Record<string, string> = {};
@@ -327,6 +348,25 @@ export class PersonStore {
       this.redis,
       [this.keys.pending],
       [olderThanMs, limit, now, this.keys.lock('')],
+    );
+  }
+
+  /**
+   * People another sync held when a batch reached them. The holder applies their newest state before letting go;
+   * should it have died instead, its lock expires and the sweeper finds them here after one lock lifetime.
+   */
+  async markContended(externalIds: readonly string[], now = Date.now()): Promise<void> {
+    if (externalIds.length === 0) return;
+    const due = now + this.lockTtlMs + 1000;
+    await this.redis.zadd(this.keys.contended, ...externalIds.flatMap((id) => [due, id]));
+  }
+
+  /** Contended people whose holder is gone and who still wait for a sync. */
+  async takeDueContended(limit: number, now = Date.now()): Promise<string[]> {
+    return TAKE_DUE_CONTENDED.run<string[]>(
+      this.redis,
+      [this.keys.contended],
+      [now, limit, this.keys.person(''), this.keys.lock(''), this.lockTtlMs],
     );
   }
 

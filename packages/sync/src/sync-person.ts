@@ -1,4 +1,4 @@
-import { DirsyncError, type Logger } from '@dirsync/core';
+import { DirsyncError, type Logger, sleep } from '@dirsync/core';
 import type { PolicyDecision } from '@dirsync/policy';
 import type { Discrepancy, Outcome } from '@dirsync/reports';
 import {
@@ -94,6 +94,9 @@ export interface PersonSyncerOptions {
 
 /** 429s in a row on one request before the person is left for a later retry. */
 const MAX_RATE_LIMITED_RETRIES = 20;
+/** In-request retries of an idempotent request after a 5xx or network error, before the batch's own retry. */
+const MAX_TRANSIENT_RETRIES = 2;
+const TRANSIENT_BACKOFF_MS = 400;
 
 interface Located {
   scimId: string;
@@ -156,8 +159,19 @@ export class PersonSyncer {
     return { owned: this.owned, managedRoles: this.options.policy.managedRoles };
   }
 
-  /** Runs one target request; a 429 pauses everyone for its Retry-After and the request is sent again. */
-  private async call<T>(counter: Counter, request: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one target request. A 429 pauses everyone for its Retry-After and the request is sent again (no attempt
+   * is charged). A 5xx or network error on an idempotent request is retried here a couple of times with
+   * exponential backoff and jitter; a create is never blindly re-sent (its answer may have been lost after the
+   * user was made), so it fails to the batch, whose retry looks the person up first.
+   */
+  private async call<T>(
+    counter: Counter,
+    ctx: RequestContext,
+    request: () => Promise<T>,
+    idempotent = true,
+  ): Promise<T> {
+    let transientRetries = 0;
     for (let attempt = 0; ; attempt++) {
       counter.requests += 1;
       try {
@@ -170,10 +184,19 @@ export class PersonSyncer {
             await this.options.onRateLimited?.(error.retryAfterMs ?? 3000);
             continue;
           }
-          if (error.kind === 'server_error' || error.kind === 'network')
+          if (error.kind === 'server_error' || error.kind === 'network') {
             await this.options.onTargetHealth?.(false);
-          else if (error.kind !== 'rate_limited' && error.kind !== 'unauthorized')
+            if (idempotent && transientRetries < MAX_TRANSIENT_RETRIES) {
+              const ceiling = TRANSIENT_BACKOFF_MS * 2 ** transientRetries;
+              transientRetries += 1;
+              await sleep(ceiling / 2 + Math.random() * (ceiling / 2), ctx.signal);
+              continue;
+            }
+          } else if (error.kind !== 'rate_limited' && error.kind !== 'unauthorized') {
             await this.options.onTargetHealth?.(true);
+          }
+        } else if (error instanceof OAuthError && error.retryable) {
+          await this.options.onTargetHealth?.(false);
         }
         throw error;
       }
@@ -225,7 +248,7 @@ export class PersonSyncer {
       if (this.options.dryRun) {
         // A preview looks before it leaps: it shows the adoption a real run would discover on a 409.
         const byName = desired.userName
-          ? await this.call(counter, () =>
+          ? await this.call(counter, ctx, () =>
               this.options.target.findByUserName(desired.userName as string, ctx),
             )
           : undefined;
@@ -317,13 +340,13 @@ export class PersonSyncer {
   ): Promise<{ user: ScimUser; version?: string | undefined } | { adopt: Located }> {
     const body: ScimUser = { ...desired, active: true };
     try {
-      const created = await this.call(counter, () => this.options.target.createUser(body, ctx));
+      const created = await this.call(counter, ctx, () => this.options.target.createUser(body, ctx), false);
       return created;
     } catch (error) {
       // The userName exists: an account made by hand or by another tool. Look it up and adopt it, unless it
       // belongs to someone else. (One lookup only when needed keeps a cold create at two requests.)
       if (error instanceof ScimError && error.kind === 'uniqueness' && desired.userName) {
-        const existing = await this.call(counter, () =>
+        const existing = await this.call(counter, ctx, () =>
           this.options.target.findByUserName(desired.userName as string, ctx),
         );
         if (!existing) throw error;
@@ -448,14 +471,14 @@ export class PersonSyncer {
         return { scimId: cached.scimId, version: cached.version, user: cached.user, fromCache: true };
       }
       try {
-        const fresh = await this.call(counter, () => target.getUser(cached.scimId, ctx));
+        const fresh = await this.call(counter, ctx, () => target.getUser(cached.scimId, ctx));
         return { scimId: cached.scimId, version: fresh.version, user: fresh.user, fromCache: false };
       } catch (error) {
         if (!(error instanceof ScimError && error.kind === 'not_found')) throw error;
         await this.forget(state.externalId);
       }
     }
-    const found = await this.call(counter, () => target.findByExternalId(state.externalId, ctx));
+    const found = await this.call(counter, ctx, () => target.findByExternalId(state.externalId, ctx));
     if (!found?.id) return undefined;
     return { scimId: found.id, version: found.meta?.version, user: found, fromCache: false };
   }
@@ -483,7 +506,7 @@ export class PersonSyncer {
       const ops = computeOps(current);
       if (ops.length === 0) return { kind: 'unchanged', user: current, version };
       try {
-        const result = await this.call(counter, () =>
+        const result = await this.call(counter, ctx, () =>
           target.patchUser(located.scimId, ops, { version }, ctx),
         );
         return {
@@ -499,7 +522,7 @@ export class PersonSyncer {
           // The cached id is gone (the user was deleted or the cache is from another org): look again.
           await this.forget(String(current.externalId ?? ''));
           const found = current.externalId
-            ? await this.call(counter, () => target.findByExternalId(String(current.externalId), ctx))
+            ? await this.call(counter, ctx, () => target.findByExternalId(String(current.externalId), ctx))
             : undefined;
           if (!found?.id) return { kind: 'gone' };
           located = { scimId: found.id, version: found.meta?.version, user: found, fromCache: false };
@@ -511,7 +534,7 @@ export class PersonSyncer {
         if (error.kind !== 'version_conflict') throw error;
         if (resends >= this.maxResends) throw new ConflictExhaustedError(resends, error);
         resends += 1;
-        const fresh = await this.call(counter, () => target.getUser(located.scimId, ctx));
+        const fresh = await this.call(counter, ctx, () => target.getUser(located.scimId, ctx));
         current = fresh.user;
         version = fresh.version;
         mayBeStale = false;
@@ -545,7 +568,7 @@ export class PersonSyncer {
       const managerState = await people.get(managerExternalId);
       const managerPending = managerState !== undefined && managerState.rev > managerState.appliedRev;
       if (!managerPending && !(await cache.isKnownMissing(managerExternalId))) {
-        const found = await this.call(counter, () => target.findByExternalId(managerExternalId, ctx));
+        const found = await this.call(counter, ctx, () => target.findByExternalId(managerExternalId, ctx));
         if (found?.id) {
           managerId = found.id;
           if (!dryRun) {

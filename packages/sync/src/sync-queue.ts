@@ -41,16 +41,14 @@ export async function addSyncBatches(
   queue: Queue,
   externalIds: readonly string[],
   origin: SyncOrigin,
-  extra: { runId?: string; delayMs?: number } = {},
+  extra: { runId?: string } = {},
 ): Promise<string[]> {
   const unique = [...new Set(externalIds)];
   if (unique.length === 0) return [];
   const jobs = chunk(unique).map((ids) => {
     const data: SyncBatchJob = { externalIds: ids, origin };
     if (extra.runId) data.runId = extra.runId;
-    const opts: JobsOptions = { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` };
-    if (extra.delayMs) opts.delay = extra.delayMs;
-    return { name: JOBS.syncBatch, data, opts };
+    return { name: JOBS.syncBatch, data, opts: { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` } };
   });
   const added = await queue.addBulk(jobs);
   return added.map((j) => j.id as string);

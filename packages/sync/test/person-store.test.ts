@@ -158,6 +158,28 @@ describe('PersonStore locks', () => {
     expect(await store.releaseManagerWaiters('HR-M')).toEqual([]);
   });
 
+  redisTest(
+    'contended people come back only if their holder let go without settling them',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix), lockTtlMs: 1000 });
+      await store.ingest(
+        ['A', 'B', 'C'].map((id) => event(`e-${id}`, id, 'user.created', 1)),
+        0,
+      );
+      const a = await store.claim('A');
+      const b = await store.claim('B');
+      await store.claim('C');
+      await store.markContended(['A', 'B', 'C'], 0);
+      if (!a || !b) throw new Error('no claim');
+      await store.complete(a.lock, 1); // A: its holder settled it.
+      await store.release(b.lock); // B: its holder died (lock gone, change unapplied).
+      // C: still held.
+      expect(await store.takeDueContended(10, 1000)).toEqual([]);
+      expect(await store.takeDueContended(10, 2000)).toEqual(['B']);
+      expect(await redis.zrange(createKeys(prefix).contended, '0', '-1')).toEqual(['C']);
+    },
+  );
+
   redisTest('the sweeper takes only stale, unlocked people, once per cut-off', async ({ redis, prefix }) => {
     const store = new PersonStore({ redis, keys: createKeys(prefix) });
     await store.ingest([event('a', 'A', 'user.created', 1), event('b', 'B', 'user.created', 1)], 1000);

@@ -48,7 +48,9 @@ async function tryTestcontainers(): Promise<ProvidedRedis | undefined> {
       },
     };
   } catch (error) {
-    process.stderr.write(`[dirsync tests] container engine present but Redis container failed: ${String(error)}\n`);
+    process.stderr.write(
+      `[dirsync tests] container engine present but Redis container failed: ${String(error)}\n`,
+    );
     return undefined;
   }
 }
@@ -64,7 +66,9 @@ export async function provideRedis(env: NodeJS.ProcessEnv = process.env): Promis
     try {
       await waitForRedis(fromEnv, 5_000);
     } catch (error) {
-      throw new Error(`REDIS_URL is set to ${fromEnv} but nothing answers there (${String(error)}).\n${HOW_TO_GET_REDIS}`);
+      throw new Error(
+        `REDIS_URL is set to ${fromEnv} but nothing answers there (${String(error)}).\n${HOW_TO_GET_REDIS}`,
+      );
     }
     return { url: fromEnv, source: 'REDIS_URL', stop: async () => {} };
   }

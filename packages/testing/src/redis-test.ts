@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { inject, test as baseTest } from 'vitest';
+import { test as baseTest, inject } from 'vitest';
 
 /** A prefix no other test uses, in BullMQ's style (`test-<uuid>`). */
 export function uniquePrefix(label = 'test'): string {

@@ -1,0 +1,49 @@
+import { type Env, envInt, envPort, parseEnv } from '@dirsync/core';
+import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
+import { z } from 'zod';
+
+const schema = z
+  .object({
+    ...commonEnv,
+    ...targetEnv,
+    ...syncEnv,
+    SYNC_CONCURRENCY: envInt({ default: 8, min: 1, max: 200 }),
+    WORKER_METRICS_PORT: envPort(9464, { allowZero: true }),
+    /** 5xx / network failures lasting this long without one success quarantine the sync. */
+    TARGET_FAILURE_WINDOW_SECONDS: envInt({ default: 120, min: 5, max: 86_400 }),
+    /** How often a quarantined worker probes the target. */
+    QUARANTINE_PROBE_SECONDS: envInt({ default: 15, min: 1, max: 3600 }),
+    /** How often the sweeper runs (re-checks contended people, re-triggers overdue ones). */
+    SWEEP_INTERVAL_SECONDS: envInt({ default: 15, min: 1, max: 3600 }),
+    /** People pending this long without a sync are triggered again by the sweeper (a safety net). */
+    SWEEP_STALE_SECONDS: envInt({ default: 600, min: 30, max: 86_400 }),
+    /**
+     * Lifetime of a job's lock and of a person's sync lock, renewed while work goes on: how soon the jobs and
+     * people of a crashed worker are picked up again.
+     */
+    JOB_LOCK_SECONDS: envInt({ default: 30, min: 2, max: 600 }),
+    /** Seconds a SIGTERM waits for in-flight jobs before interrupting them (they go back to the queue). */
+    SHUTDOWN_GRACE_SECONDS: envInt({ default: 25, min: 0, max: 600 }),
+  })
+  .superRefine((env, ctx) => {
+    for (const name of ['GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET'] as const) {
+      if (!env[name]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'required: the worker signs in to the target with the OAuth client-credentials grant',
+        });
+      }
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    GENESYS_LOGIN_URL: loginUrlFor(env.GENESYS_BASE_URL, env.GENESYS_LOGIN_URL),
+  }));
+
+export type WorkerConfig = z.output<typeof schema>;
+
+/** Parses the worker's configuration; throws a ConfigError naming every bad variable. */
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  return parseEnv(schema, env);
+}

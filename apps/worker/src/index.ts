@@ -1,0 +1,2 @@
+export { loadWorkerConfig, type WorkerConfig } from './env.js';
+export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker.js';

@@ -1,0 +1,160 @@
+import {
+  JOBS,
+  type SyncBatchJob,
+  type SyncUserJob,
+  syncBatchJobSchema,
+  syncUserJobSchema,
+} from '@dirsync/contracts';
+import type { Logger } from '@dirsync/core';
+import {
+  addFailedPersonJob,
+  addSyncBatches,
+  type BatchResult,
+  type BatchRunner,
+  type PersonStore,
+  SyncInterruptedError,
+} from '@dirsync/sync';
+import { type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
+import type { WorkerMetrics } from './metrics.js';
+
+export interface SyncProcessorDeps {
+  runner: BatchRunner;
+  people: PersonStore;
+  queue: Queue;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** People pending longer than this are triggered again by the sweeper. */
+  sweepStaleMs: number;
+}
+
+/** Job result stored by BullMQ and shown in the dashboard (ids and counts only). */
+export interface SyncJobResult {
+  reportId?: string;
+  counts?: Record<string, number>;
+  failed?: string[];
+  superseded?: boolean;
+  triggered?: number;
+}
+
+function isFinalAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * The sync queue's processor: batches, single-person retries and the sweeper. Maps batch results onto BullMQ:
+ * retryable failures throw (backoff applies), a quarantine moves the job back without charging an attempt, a
+ * failure for good becomes a per-person failed job.
+ */
+export function createSyncProcessor(deps: SyncProcessorDeps) {
+  const { runner, people, queue, metrics } = deps;
+
+  async function settleBatch(job: Job, token: string | undefined, result: BatchResult): Promise<void> {
+    if (result.status === 'quarantined') {
+      metrics.jobs.inc({ name: job.name, result: 'quarantined' });
+      // Back to the (paused) queue, attempts untouched: the target is down for everyone.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (result.status === 'retry') {
+      metrics.jobs.inc({ name: job.name, result: 'retry' });
+      throw new Error(`${result.pending.length} people will be retried: ${result.reason}`);
+    }
+    for (const [outcome, n] of Object.entries(result.report.counts)) {
+      if (n > 0) metrics.people.inc({ outcome }, n);
+    }
+  }
+
+  async function runBatch(
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal,
+    externalIds: string[],
+    origin: SyncBatchJob['origin'],
+  ) {
+    const log = deps.logger.child({ queue: queue.name, jobId: job.id, job: job.name });
+    try {
+      return await runner.run({
+        jobId: String(job.id),
+        externalIds,
+        origin,
+        finalAttempt: isFinalAttempt(job),
+        signal,
+        logger: log,
+      });
+    } catch (error) {
+      if (error instanceof SyncInterruptedError || signal.aborted) {
+        metrics.jobs.inc({ name: job.name, result: 'interrupted' });
+        log.info('interrupted by shutdown; back to the queue');
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw error;
+    }
+  }
+
+  return async function process(
+    job: Job,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<SyncJobResult> {
+    metrics.queueLagSeconds.observe(Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000);
+    switch (job.name) {
+      case JOBS.syncBatch: {
+        const data: SyncBatchJob = syncBatchJobSchema.parse(job.data);
+        const result = await runBatch(job, token, signal, data.externalIds, data.origin);
+        await settleBatch(job, token, result);
+        if (result.status !== 'completed') return {};
+        for (const failure of result.failures) await addFailedPersonJob(queue, failure, data.origin);
+        metrics.jobs.inc({ name: job.name, result: 'completed' });
+        return {
+          reportId: result.report.id,
+          counts: result.report.counts,
+          failed: result.failures.map((f) => f.externalId),
+        };
+      }
+      case JOBS.syncUser: {
+        const data: SyncUserJob = syncUserJobSchema.parse(job.data);
+        if (data.failure && job.attemptsMade === 0) {
+          const state = await people.get(data.externalId);
+          if (!state || state.rev > data.failure.rev) {
+            // A newer HR change arrived since; its own sync supersedes this failure.
+            metrics.jobs.inc({ name: job.name, result: 'completed' });
+            return { superseded: true };
+          }
+          // Born failed: shows the reason in the dashboard without spending requests; a retry re-syncs.
+          metrics.jobs.inc({ name: job.name, result: 'failed' });
+          throw new UnrecoverableError(`${data.failure.code}: ${data.failure.message}`);
+        }
+        // An operator's retry (or an automatic one): apply this person's newest state again.
+        await people.requestResync(data.externalId);
+        const result = await runBatch(job, token, signal, [data.externalId], 'retry');
+        await settleBatch(job, token, result);
+        if (result.status !== 'completed') return {};
+        const failure = result.failures[0];
+        if (failure) {
+          metrics.jobs.inc({ name: job.name, result: 'failed' });
+          throw new UnrecoverableError(`${failure.code}: ${failure.message} (report ${result.report.id})`);
+        }
+        metrics.jobs.inc({ name: job.name, result: 'completed' });
+        return { reportId: result.report.id, counts: result.report.counts };
+      }
+      case JOBS.sweep: {
+        // People whose sync holder died (its lock expired with their change unapplied).
+        const orphaned = await people.takeDueContended(500);
+        // The last net: people pending far longer than any queue wait should take.
+        const stale = await people.takeStalePending(Date.now() - deps.sweepStaleMs, 500);
+        const due = [...new Set([...orphaned, ...stale])];
+        if (due.length > 0) {
+          deps.logger.warn('sweeper re-triggered people whose sync was interrupted or overdue', {
+            orphaned: orphaned.length,
+            overdue: stale.length,
+          });
+          await addSyncBatches(queue, due, 'sweep');
+        }
+        return { triggered: due.length };
+      }
+      default:
+        throw new UnrecoverableError(`unknown job name "${job.name}" on the sync queue`);
+    }
+  };
+}

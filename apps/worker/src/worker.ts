@@ -1,0 +1,233 @@
+import type { Server } from 'node:http';
+import { JOBS, QUEUES } from '@dirsync/contracts';
+import { createLogger, createRedis, type Logger } from '@dirsync/core';
+import { loadPolicy } from '@dirsync/policy';
+import { ReportStore } from '@dirsync/reports';
+import { ScimClient } from '@dirsync/scim';
+import {
+  addSyncBatches,
+  BatchRunner,
+  createKeys,
+  createSyncQueue,
+  PersonStore,
+  PersonSyncer,
+  RequestBudget,
+  TargetCache,
+  TargetHealth,
+} from '@dirsync/sync';
+import { loadMapping } from '@dirsync/transform';
+import { Worker } from 'bullmq';
+import type { WorkerConfig } from './env.js';
+import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics.js';
+import { createSyncProcessor } from './sync-processor.js';
+
+export interface RunningWorker {
+  /** Port of /metrics and /healthz, when enabled. */
+  metricsPort: number | undefined;
+  metrics: WorkerMetrics;
+  /** Graceful: stop taking jobs, let in-flight ones finish (interrupting them after the grace period), close. */
+  close(): Promise<void>;
+}
+
+export interface StartWorkerOptions {
+  logger?: Logger;
+  /** Worker name shown in the dashboard. */
+  name?: string;
+}
+
+/** Starts one worker process's sync engine: loads mapping and policy (refusing bad files), connects, consumes. */
+export async function startWorker(
+  config: WorkerConfig,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
+  // Bad mapping or policy files stop start-up here, not at the first event.
+  const mapping = await loadMapping(config.MAPPING_FILE === undefined ? {} : { file: config.MAPPING_FILE });
+  const policy = await loadPolicy(config.POLICY_FILE === undefined ? {} : { file: config.POLICY_FILE });
+
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker' });
+  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+  const keys = createKeys(config.QUEUE_PREFIX);
+  const metrics = createWorkerMetrics();
+  const queue = createSyncQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
+  queue.on('error', (error) => logger.warn('sync queue error', { err: error }));
+
+  const budget = new RequestBudget({
+    redis,
+    keys,
+    limit: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    onWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
+  });
+  const client = new ScimClient({
+    baseUrl: config.GENESYS_BASE_URL,
+    basePath: config.SCIM_BASE_PATH,
+    loginUrl: config.GENESYS_LOGIN_URL,
+    clientId: config.GENESYS_CLIENT_ID as string,
+    clientSecret: config.GENESYS_CLIENT_SECRET as string,
+    userAgent: 'dirsync-worker',
+    logger,
+    beforeRequest: ({ signal }) => budget.acquire(signal ? { signal } : {}),
+    onResponse: ({ route, status, durationMs }) => {
+      metrics.requests.inc({ route, status: String(status) });
+      metrics.requestSeconds.observe({ route }, durationMs / 1000);
+      if (status === 429) metrics.rateLimited.inc();
+      if (status === 412 || status === 409) metrics.conflicts.inc();
+    },
+  });
+
+  const pauseQueue = async (reason: string) => {
+    await queue.pause();
+    metrics.quarantined.set(1);
+    logger.error(
+      `SYNC QUARANTINED: ${reason}. The sync queue is paused; attempts are not being spent. Probing the target every ${config.QUARANTINE_PROBE_SECONDS} s.`,
+    );
+  };
+  const health = new TargetHealth({
+    redis,
+    keys,
+    serverFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
+    onQuarantine: (q) =>
+      pauseQueue(
+        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
+      ),
+  });
+
+  const people = new PersonStore({ redis, keys, lockTtlMs: config.JOB_LOCK_SECONDS * 1000 });
+  const cache = new TargetCache({ redis, keys });
+  const syncer = new PersonSyncer({
+    target: client,
+    mapping,
+    policy,
+    cache,
+    people,
+    protectedUsers: config.PROTECTED_USERS,
+    logger,
+    onRateLimited: async (ms) => {
+      // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
+      await Promise.all([budget.pauseFor(ms), queue.rateLimit(ms)]);
+      logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
+    },
+    onTargetHealth: (ok) => (ok ? health.healthy() : health.failing()),
+  });
+  const reports = new ReportStore({
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    retentionDays: config.REPORT_RETENTION_DAYS,
+    auditLogPath: config.AUDIT_LOG,
+  });
+  const runner = new BatchRunner({
+    people,
+    syncer,
+    reports,
+    health,
+    logger,
+    onResync: async (ids) => {
+      await addSyncBatches(queue, ids, 'manager');
+    },
+  });
+
+  const shutdown = new AbortController();
+  const processor = createSyncProcessor({
+    runner,
+    people,
+    queue,
+    metrics,
+    logger,
+    sweepStaleMs: config.SWEEP_STALE_SECONDS * 1000,
+  });
+  const worker = new Worker(
+    QUEUES.sync,
+    (job, token, signal) =>
+      processor(job, token, signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal),
+    {
+      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-blocking' }),
+      prefix: config.QUEUE_PREFIX,
+      name: options.name ?? `worker-${process.pid}`,
+      concurrency: config.SYNC_CONCURRENCY,
+      // The request budget is enforced per request in RequestBudget; this limiter only has to exist so that
+      // queue.rateLimit() (on a 429) stops every worker from starting jobs.
+      limiter: { max: 10_000, duration: 1000 },
+      lockDuration: config.JOB_LOCK_SECONDS * 1000,
+      stalledInterval: config.JOB_LOCK_SECONDS * 1000,
+      maxStalledCount: 3,
+    },
+  );
+  worker.on('error', (error) => logger.warn('worker error', { err: error }));
+  worker.on('failed', (job, error) => {
+    logger.warn('job failed', { queue: QUEUES.sync, jobId: job?.id, job: job?.name, err: error });
+  });
+
+  await queue.upsertJobScheduler(
+    'sweep',
+    { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
+    { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+
+  // While quarantined, probe the target; the first success resumes everyone.
+  const probeTimer = setInterval(() => {
+    void (async () => {
+      const quarantine = await health.current();
+      metrics.quarantined.set(quarantine ? 1 : 0);
+      if (!quarantine) return;
+      try {
+        await client.probe({ signal: shutdown.signal });
+        if (await health.lift()) {
+          await queue.resume();
+          logger.warn('quarantine lifted: the target answers again; the sync queue resumed', {
+            quarantinedSince: quarantine.since,
+          });
+        }
+        metrics.quarantined.set(0);
+      } catch (error) {
+        logger.warn('quarantine probe failed; still quarantined', { err: error });
+      }
+    })().catch((error: unknown) => logger.warn('quarantine check failed', { err: error }));
+  }, config.QUARANTINE_PROBE_SECONDS * 1000);
+  probeTimer.unref();
+
+  let metricsServer: Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.WORKER_METRICS_PORT !== 0) {
+    const served = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, async () => ({
+      status: 'ok',
+      running: worker.isRunning(),
+      quarantine: (await health.current()) ?? null,
+    }));
+    metricsServer = served.server;
+    metricsPort = served.port;
+  }
+  logger.info('worker started', {
+    concurrency: config.SYNC_CONCURRENCY,
+    budgetPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    target: config.GENESYS_BASE_URL,
+    metricsPort,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    metricsPort,
+    metrics,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(probeTimer);
+        // In-flight jobs get a grace period; then their waits are interrupted and they return to the queue.
+        const grace = setTimeout(
+          () => shutdown.abort(new Error('shutdown')),
+          config.SHUTDOWN_GRACE_SECONDS * 1000,
+        );
+        await worker.close();
+        clearTimeout(grace);
+        shutdown.abort(new Error('shutdown'));
+        await queue.close();
+        client.close?.();
+        await new Promise<void>((resolve) =>
+          metricsServer ? metricsServer.close(() => resolve()) : resolve(),
+        );
+        redis.disconnect();
+        logger.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
