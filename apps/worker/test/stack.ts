@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { JOBS, QUEUES } from '@dirsync/contracts';
 import { createLogger } from '@dirsync/core';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@dirsync/genesys-sim';
-import { loadIngestConfig, type RunningIngestApi, startIngestApi } from '@dirsync/ingest-api';
+import { createPreview, loadIngestConfig, type RunningIngestApi, startIngestApi } from '@dirsync/ingest-api';
 import type { Report, ReportSummary } from '@dirsync/reports';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -68,6 +68,8 @@ export interface Stack {
   drained(timeoutMs?: number): Promise<void>;
   reports(): Promise<ReportSummary[]>;
   report(id: string): Promise<Report>;
+  /** An authenticated admin request. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -104,7 +106,12 @@ export async function startStack(options: {
     LOG_LEVEL: 'debug',
     ...options.env,
   };
-  const api = await startIngestApi(loadIngestConfig(env), { port: 0, host: '127.0.0.1', logger });
+  const api = await startIngestApi(loadIngestConfig(env), {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    createPreview,
+  });
   const workers: RunningWorker[] = [];
   for (let i = 0; i < (options.workers ?? 1); i++) {
     workers.push(
@@ -159,6 +166,12 @@ export async function startStack(options: {
     async reports() {
       const res = await fetch(`${api.url}/admin/reports?limit=500`, { headers: { authorization: basic } });
       return ((await res.json()) as { reports: ReportSummary[] }).reports;
+    },
+    admin(path, init = {}) {
+      return fetch(`${api.url}${path}`, {
+        ...init,
+        headers: { authorization: basic, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      });
     },
     async report(id) {
       const res = await fetch(`${api.url}/admin/reports/${id}`, { headers: { authorization: basic } });

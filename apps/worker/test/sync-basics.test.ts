@@ -1,5 +1,5 @@
 import { ENTERPRISE_USER_SCHEMA } from '@dirsync/scim';
-import { redisTest } from '@dirsync/testing';
+import { findFreePort, redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
 import { hr, startStack, waitUntil } from './stack.js';
 
@@ -92,6 +92,91 @@ describe('worker: the fewest correct writes', () => {
         expect(none).toEqual([]);
         const latest = await stack.report((await stack.reports())[0]?.id ?? '');
         expect(latest.counts.unchanged).toBe(1);
+      } finally {
+        await stack.close();
+      }
+    },
+  );
+
+  redisTest(
+    'preview shows the requests an event would cause and applies nothing',
+    async ({ redisUrl, prefix }) => {
+      const stack = await startStack({ redisUrl, prefix });
+      try {
+        await stack.send({ event: 'user.created', data: hr('HR-200', { title: 'Agent' }) });
+        await stack.drained();
+        const before = await stack.sim.admin.getUserByExternalId('HR-200');
+        const res = await stack.admin('/admin/preview', {
+          method: 'POST',
+          body: JSON.stringify({
+            event: 'user.updated',
+            data: hr('HR-200', { title: 'Team Lead', role: 'supervisor' }),
+          }),
+        });
+        expect(res.status).toBe(200);
+        const preview = (await res.json()) as {
+          outcome: string;
+          requests: Array<{
+            method: string;
+            sent: boolean;
+            ifMatch?: string;
+            body?: { Operations: unknown[] };
+          }>;
+        };
+        expect(preview.outcome).toBe('updated');
+        const writes = preview.requests.filter((r) => !r.sent);
+        expect(writes).toHaveLength(1);
+        expect(writes[0]).toMatchObject({ method: 'PATCH', ifMatch: before?.user?.meta?.version });
+        expect(JSON.stringify(writes[0]?.body)).toContain('Team Lead');
+        expect(JSON.stringify(writes[0]?.body)).toContain('supervisor');
+        const after = await stack.sim.admin.getUserByExternalId('HR-200');
+        expect(after?.user?.title).toBe('Agent');
+        expect(after?.history).toHaveLength(before?.history.length ?? -1);
+
+        const denied = await stack.admin('/admin/preview', {
+          method: 'POST',
+          body: JSON.stringify({
+            event: 'user.created',
+            data: hr('HR-201', { departmentCode: 'Sales', role: 'admin' }),
+          }),
+        });
+        const deniedBody = (await denied.json()) as { outcome: string; detail: string; requests: unknown[] };
+        expect(deniedBody.outcome).toBe('failed');
+        expect(deniedBody.detail).toContain('not allowed for department "Sales"');
+        expect(deniedBody.requests).toEqual([]);
+        expect(
+          (await stack.admin('/admin/preview', { method: 'POST', body: '{"event":"nope"}' })).status,
+        ).toBe(400);
+      } finally {
+        await stack.close();
+      }
+    },
+  );
+
+  redisTest(
+    'worker metrics count people by outcome and SCIM requests by status',
+    async ({ redisUrl, prefix }) => {
+      const stack = await startStack({
+        redisUrl,
+        prefix,
+        env: { WORKER_METRICS_PORT: String(await findFreePort()) },
+      });
+      try {
+        await stack.send([
+          { event: 'user.created', data: hr('HR-300') },
+          { event: 'user.created', data: hr('HR-301', { departmentCode: 'Sales', role: 'admin' }) },
+        ]);
+        await stack.drained();
+        const port = stack.workers[0]?.metricsPort;
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(text).toMatch(/dirsync_sync_people_total\{outcome="created"\} 1/);
+        expect(text).toMatch(/dirsync_sync_people_total\{outcome="failed"\} 1/);
+        expect(text).toMatch(/dirsync_scim_requests_total\{route="POST \/Users",status="201"\} 1/);
+        expect(text).toContain('dirsync_sync_queue_lag_seconds_bucket');
+        expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toMatchObject({
+          status: 'ok',
+          quarantine: null,
+        });
       } finally {
         await stack.close();
       }
