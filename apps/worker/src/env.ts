@@ -1,5 +1,6 @@
 import { type Env, envInt, envPort, parseEnv } from '@dirsync/core';
 import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 const schema = z
@@ -26,6 +27,24 @@ const schema = z
     SHUTDOWN_GRACE_SECONDS: envInt({ default: 25, min: 0, max: 600 }),
   })
   .superRefine((env, ctx) => {
+    if (env.RECONCILE_CRON) {
+      try {
+        CronExpressionParser.parse(env.RECONCILE_CRON);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RECONCILE_CRON'],
+          message: `not a cron expression (${(error as Error).message}); e.g. "0 3 * * *" for 03:00 daily`,
+        });
+      }
+      if (!env.HR_SNAPSHOT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['HR_SNAPSHOT'],
+          message: 'required when RECONCILE_CRON is set',
+        });
+      }
+    }
     for (const name of ['GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET'] as const) {
       if (!env[name]) {
         ctx.addIssue({

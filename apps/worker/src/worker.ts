@@ -11,14 +11,16 @@ import {
   createSyncQueue,
   PersonStore,
   PersonSyncer,
+  ReconcileRunner,
   RequestBudget,
   TargetCache,
   TargetHealth,
 } from '@dirsync/sync';
 import { loadMapping } from '@dirsync/transform';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics.js';
+import { createReconcileProcessor } from './reconcile-processor.js';
 import { createSyncProcessor } from './sync-processor.js';
 
 export interface RunningWorker {
@@ -127,6 +129,39 @@ export async function startWorker(
     },
   });
 
+  // Reconcile reads through its own client at background priority: live events keep most of the budget.
+  const reconcileRunner = config.HR_SNAPSHOT
+    ? new ReconcileRunner({
+        snapshotSource: config.HR_SNAPSHOT,
+        reader: new ScimClient({
+          baseUrl: config.GENESYS_BASE_URL,
+          basePath: config.SCIM_BASE_PATH,
+          loginUrl: config.GENESYS_LOGIN_URL,
+          clientId: config.GENESYS_CLIENT_ID as string,
+          clientSecret: config.GENESYS_CLIENT_SECRET as string,
+          userAgent: 'dirsync-reconcile',
+          logger,
+          beforeRequest: ({ signal }) =>
+            budget.acquire(signal ? { signal, priority: 'background' } : { priority: 'background' }),
+          onResponse: ({ route, status }) => metrics.requests.inc({ route, status: String(status) }),
+        }),
+        mapping,
+        policy,
+        people,
+        cache,
+        reports,
+        protectedUsers: config.PROTECTED_USERS,
+        brake: {
+          maxPercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
+          maxCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
+        },
+        enqueue: async (ids, runId) => {
+          await addSyncBatches(queue, ids, 'reconcile', { runId });
+        },
+        logger,
+      })
+    : undefined;
+
   const shutdown = new AbortController();
   const processor = createSyncProcessor({
     runner,
@@ -154,6 +189,39 @@ export async function startWorker(
     },
   );
   worker.on('error', (error) => logger.warn('worker error', { err: error }));
+
+  const reconcileQueue = new Queue(QUEUES.reconcile, { connection: redis, prefix: config.QUEUE_PREFIX });
+  reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
+  // One reconcile at a time across every worker process.
+  await reconcileQueue.setGlobalConcurrency(1);
+  const reconcileWorker = new Worker(
+    QUEUES.reconcile,
+    createReconcileProcessor({ runner: reconcileRunner, logger }),
+    {
+      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-reconcile' }),
+      prefix: config.QUEUE_PREFIX,
+      name: options.name ?? `worker-${process.pid}`,
+      concurrency: 1,
+      lockDuration: config.JOB_LOCK_SECONDS * 1000,
+    },
+  );
+  reconcileWorker.on('error', (error) => logger.warn('reconcile worker error', { err: error }));
+  reconcileWorker.on('failed', (job, error) => {
+    logger.warn('reconcile failed', { queue: QUEUES.reconcile, jobId: job?.id, err: error });
+  });
+  if (config.RECONCILE_CRON) {
+    await reconcileQueue.upsertJobScheduler(
+      'reconcile-cron',
+      { pattern: config.RECONCILE_CRON },
+      {
+        name: JOBS.reconcile,
+        data: { apply: true, overrideBrake: false, trigger: 'cron' },
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
+  } else {
+    await reconcileQueue.removeJobScheduler('reconcile-cron');
+  }
   worker.on('failed', (job, error) => {
     logger.warn('job failed', { queue: QUEUES.sync, jobId: job?.id, job: job?.name, err: error });
   });
@@ -216,10 +284,10 @@ export async function startWorker(
           () => shutdown.abort(new Error('shutdown')),
           config.SHUTDOWN_GRACE_SECONDS * 1000,
         );
-        await worker.close();
+        await Promise.all([worker.close(), reconcileWorker.close()]);
         clearTimeout(grace);
         shutdown.abort(new Error('shutdown'));
-        await queue.close();
+        await Promise.all([queue.close(), reconcileQueue.close()]);
         client.close?.();
         await new Promise<void>((resolve) =>
           metricsServer ? metricsServer.close(() => resolve()) : resolve(),

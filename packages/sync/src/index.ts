@@ -23,6 +23,22 @@ export {
   RecordingTarget,
 } from './preview.js';
 export {
+  type CompareDirectoryInput,
+  compareDirectory,
+  type DirectoryComparison,
+  type DriftedPerson,
+  type OrphanUser,
+} from './reconcile/compare-directory.js';
+export { type HrSnapshot, loadSnapshot, SnapshotError } from './reconcile/load-snapshot.js';
+export {
+  type DirectoryReader,
+  type ReconcileProgress,
+  type ReconcileRequest,
+  type ReconcileResult,
+  ReconcileRunner,
+  type ReconcileRunnerOptions,
+} from './reconcile/reconcile-runner.js';
+export {
   type BudgetPriority,
   DEFAULT_BUDGET_WINDOW_MS,
   RequestBudget,

@@ -48,7 +48,10 @@ export async function addSyncBatches(
   const jobs = chunk(unique).map((ids) => {
     const data: SyncBatchJob = { externalIds: ids, origin };
     if (extra.runId) data.runId = extra.runId;
-    return { name: JOBS.syncBatch, data, opts: { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` } };
+    const opts: JobsOptions = { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` };
+    // Reconcile fixes wait behind live events: BullMQ serves the plain wait list before prioritized jobs.
+    if (origin === 'reconcile') opts.priority = 10;
+    return { name: JOBS.syncBatch, data, opts };
   });
   const added = await queue.addBulk(jobs);
   return added.map((j) => j.id as string);

@@ -1,0 +1,160 @@
+import type { HrRecord } from '@dirsync/contracts';
+import type { DeletionBrake } from '@dirsync/reports';
+import { type AttributeMismatch, compareUser, ENTERPRISE_USER_SCHEMA, type ScimUser } from '@dirsync/scim';
+
+export interface DriftedPerson {
+  externalId: string;
+  scimId: string;
+  /** The target holds the user inactive while HR has the person. */
+  inactive: boolean;
+  mismatches: AttributeMismatch[];
+  /** Matched by userName, not by externalId (the target user does not carry the HR id yet). */
+  byUserName: boolean;
+}
+
+export interface OrphanUser {
+  externalId: string;
+  scimId: string;
+  protected: boolean;
+}
+
+/** Everything a comparison of the HR snapshot with the target found. */
+export interface DirectoryComparison {
+  missing: string[];
+  drifted: DriftedPerson[];
+  inSync: string[];
+  outOfScope: string[];
+  /** Active in the target, carrying an externalId HR no longer has. */
+  orphans: OrphanUser[];
+  /** Active target users with no HR link at all (no externalId): reported, never touched. */
+  unmatched: Array<{ scimId: string }>;
+  activeInTarget: number;
+  /** The orphans that may be deactivated (none when the brake holds; never a protected user). */
+  toDeactivate: string[];
+  brake: DeletionBrake;
+}
+
+export interface CompareDirectoryInput {
+  records: readonly HrRecord[];
+  /** The mapping's output per externalId (null: out of scope). */
+  desired: ReadonlyMap<string, ScimUser | null>;
+  targetUsers: readonly ScimUser[];
+  owned: readonly string[];
+  managedRoles: ReadonlySet<string>;
+  protectedUsers: ReadonlySet<string>;
+  brake: { maxPercent: number; maxCount?: number | undefined; override: boolean };
+}
+
+function isProtected(user: ScimUser, protectedUsers: ReadonlySet<string>): boolean {
+  return [user.externalId, user.userName].some(
+    (n) => typeof n === 'string' && protectedUsers.has(n.toLowerCase()),
+  );
+}
+
+/**
+ * Compares the HR snapshot with every target user, matching by externalId, then userName. Pure: the caller reads
+ * both sides and acts on the result.
+ */
+export function compareDirectory(input: CompareDirectoryInput): DirectoryComparison {
+  const byExternalId = new Map<string, ScimUser>();
+  const byUserName = new Map<string, ScimUser>();
+  for (const user of input.targetUsers) {
+    if (user.externalId) byExternalId.set(user.externalId, user);
+    if (user.userName) byUserName.set(user.userName.toLowerCase(), user);
+  }
+  const matchedIds = new Set<string>();
+  const result: DirectoryComparison = {
+    missing: [],
+    drifted: [],
+    inSync: [],
+    outOfScope: [],
+    orphans: [],
+    unmatched: [],
+    activeInTarget: input.targetUsers.filter((u) => u.active !== false).length,
+    toDeactivate: [],
+    brake: {
+      held: false,
+      wouldDeactivate: 0,
+      activeInTarget: 0,
+      maxPercent: input.brake.maxPercent,
+      overridden: false,
+      detail: '',
+    },
+  };
+  const options = { owned: [...new Set([...input.owned, 'externalId'])], managedRoles: input.managedRoles };
+
+  for (const record of input.records) {
+    const externalId = record.externalId;
+    const mapped = input.desired.get(externalId);
+    let target = byExternalId.get(externalId);
+    let byName = false;
+    if (!target && mapped?.userName) {
+      const candidate = byUserName.get(mapped.userName.toLowerCase());
+      if (candidate && (!candidate.externalId || candidate.externalId === externalId)) {
+        target = candidate;
+        byName = true;
+      }
+    }
+    // A person in HR is never an orphan, in scope or not.
+    if (target?.id) matchedIds.add(target.id);
+    if (!mapped) {
+      result.outOfScope.push(externalId);
+      continue;
+    }
+    if (!target?.id) {
+      result.missing.push(externalId);
+      continue;
+    }
+    const desired: ScimUser = structuredClone(mapped);
+    desired.externalId = externalId;
+    const enterprise = desired[ENTERPRISE_USER_SCHEMA];
+    if (enterprise?.manager?.externalId) {
+      const managerId = byExternalId.get(enterprise.manager.externalId)?.id;
+      if (managerId) enterprise.manager = { value: managerId };
+      else delete enterprise.manager;
+    }
+    const mismatches = compareUser(target, desired, options);
+    const inactive = target.active === false;
+    if (mismatches.length === 0 && !inactive) {
+      result.inSync.push(externalId);
+    } else {
+      if (inactive) mismatches.push({ field: 'active', expected: true, actual: false });
+      result.drifted.push({ externalId, scimId: target.id, inactive, mismatches, byUserName: byName });
+    }
+  }
+
+  for (const user of input.targetUsers) {
+    if (!user.id || matchedIds.has(user.id) || user.active === false) continue;
+    if (user.externalId) {
+      result.orphans.push({
+        externalId: user.externalId,
+        scimId: user.id,
+        protected: isProtected(user, input.protectedUsers),
+      });
+    } else {
+      result.unmatched.push({ scimId: user.id });
+    }
+  }
+
+  const candidates = result.orphans.filter((o) => !o.protected).map((o) => o.externalId);
+  const limitByPercent = (result.activeInTarget * input.brake.maxPercent) / 100;
+  const overPercent = candidates.length > limitByPercent;
+  const overCount = input.brake.maxCount !== undefined && candidates.length > input.brake.maxCount;
+  const wouldHold = candidates.length > 0 && (overPercent || overCount);
+  const held = wouldHold && !input.brake.override;
+  result.toDeactivate = held ? [] : candidates;
+  result.brake = {
+    held,
+    wouldDeactivate: candidates.length,
+    activeInTarget: result.activeInTarget,
+    maxPercent: input.brake.maxPercent,
+    overridden: wouldHold && input.brake.override,
+    detail: !wouldHold
+      ? `${candidates.length} deactivation(s) within the limits`
+      : held
+        ? `held: ${candidates.length} deactivations exceed ${overCount ? `RECONCILE_MAX_DEACTIVATE_COUNT=${input.brake.maxCount}` : `${input.brake.maxPercent}% of ${result.activeInTarget} active users`}; nobody was deactivated. Check HR_SNAPSHOT, then confirm with {"apply": true, "overrideBrake": true}`
+        : `overridden by the operator: ${candidates.length} deactivations allowed`,
+  };
+  if (input.brake.maxCount !== undefined) result.brake.maxCount = input.brake.maxCount;
+  return result;
+}
