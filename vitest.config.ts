@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (the `@dirsync/source` export condition),
-// so tests never depend on a stale build.
+// so tests never depend on a stale build. (No `import`/`default` here: vitest hands these conditions to Node,
+// and CommonJS dependencies would then load ESM builds through require.)
 const conditions = ['@dirsync/source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
@@ -9,16 +10,38 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     globalSetup: ['./packages/testing/src/global-setup.ts'],
-    include: [
-      'packages/*/src/**/*.test.ts',
-      'packages/*/test/**/*.test.ts',
-      'apps/*/src/**/*.test.ts',
-      'apps/*/test/**/*.test.ts',
-    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'apps/*/test/**/*.test.ts',
+            'test/*.test.ts',
+          ],
+        },
+      },
+      {
+        // The end-to-end suite runs the built apps as processes; one scenario at a time, after everything else,
+        // so two clusters never compete for the machine's two cores.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['./packages/testing/src/global-setup.ts', './test/e2e/report-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,356 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { JOBS, QUEUES } from '@dirsync/contracts';
+import { SimAdminClient } from '@dirsync/genesys-sim';
+import { findFreePort, RedisServer, waitForRedis } from '@dirsync/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
+import { expect } from 'vitest';
+import { ROOT } from './figures.js';
+
+export const SECRET = 'whsec_ZTJlLXN1aXRlLXNlY3JldC1mb3Itc2lnbmluZy13ZWJob29rcw==';
+export const ADMIN = { user: 'e2e-ops', password: 'e2e-admin-password-7f3a' };
+export const CLIENT = { id: 'dirsync-local', secret: 'dirsync-local-secret' };
+
+const APPS = {
+  api: 'apps/ingest-api/dist/main.js',
+  worker: 'apps/worker/dist/main.js',
+  sim: 'apps/genesys-sim/dist/main.js',
+};
+
+/** Polls until `done(value)`; throws with the last value after the timeout. */
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs?: number; what?: string; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let last = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${options.what ?? 'a condition'}; last: ${JSON.stringify(last)?.slice(0, 1000)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
+    last = await probe();
+  }
+  return last;
+}
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a built app as its own process, configured only by its environment. */
+export function spawnApp(name: string, app: keyof typeof APPS, env: Record<string, string>): AppProcess {
+  const entry = path.join(ROOT, APPS[app]);
+  if (!fs.existsSync(entry))
+    throw new Error(`${APPS[app]} is missing: the end-to-end suite runs the built apps (pnpm build)`);
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const parts = (rest + chunk.toString()).split('\n');
+      rest = parts.pop() ?? '';
+      lines.push(...parts.filter(Boolean));
+    });
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { name, child, lines, exited };
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+export interface HrEvent {
+  id?: string;
+  event: 'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated';
+  occurredAt?: string;
+  data: Record<string, unknown> & { externalId: string };
+}
+
+export function hr(externalId: string, extra: Record<string, unknown> = {}): HrEvent['data'] {
+  return {
+    externalId,
+    firstName: 'Pat',
+    lastName: `Person${externalId}`,
+    workEmail: `${externalId.toLowerCase()}@example.org`,
+    title: 'Agent',
+    departmentCode: 'Support',
+    role: 'agent',
+    phone: '+15555550123',
+    ...extra,
+  };
+}
+
+export interface ClusterOptions {
+  workers?: number;
+  budgetPerMinute?: number;
+  simLimitPerMinute?: number;
+  simLatencyMs?: number;
+  /** Extra environment for the workers. */
+  workerEnv?: Record<string, string>;
+}
+
+/**
+ * The real apps as separate processes: a private redis-server with AOF (fsync always), the simulator, the ingest
+ * API and N workers, all configured only by their environment, as an operator runs them.
+ */
+export class Cluster {
+  readonly redis: RedisServer;
+  readonly prefix = `e2e-${Math.random().toString(36).slice(2, 10)}`;
+  readonly processes: AppProcess[] = [];
+  readonly workers: AppProcess[] = [];
+  api!: AppProcess;
+  sim!: AppProcess;
+  apiUrl = '';
+  simUrl = '';
+  simAdmin!: SimAdminClient;
+  /** The environment every worker gets. */
+  workerEnv: Record<string, string> = {};
+  private client!: Redis;
+  private queue!: Queue;
+  private readonly hook = new Webhook(SECRET);
+  private deliveries = 0;
+
+  private constructor(redis: RedisServer) {
+    this.redis = redis;
+  }
+
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const redis = await RedisServer.start({ appendOnly: true });
+    const cluster = new Cluster(redis);
+    try {
+      await cluster.boot(options);
+    } catch (error) {
+      await cluster.stop().catch(() => {});
+      throw error;
+    }
+    return cluster;
+  }
+
+  private async boot(options: ClusterOptions): Promise<void> {
+    const simPort = await findFreePort();
+    this.simUrl = `http://127.0.0.1:${simPort}`;
+    this.sim = this.track(
+      spawnApp('sim', 'sim', {
+        SIM_PORT: String(simPort),
+        SIM_ADMIN: '1',
+        SIM_RATE_LIMIT_PER_MINUTE: String(options.simLimitPerMinute ?? 100_000),
+        SIM_LATENCY_MS: String(options.simLatencyMs ?? 0),
+        GENESYS_CLIENT_ID: CLIENT.id,
+        GENESYS_CLIENT_SECRET: CLIENT.secret,
+      }),
+    );
+    await waitUntil(() => httpOk(`${this.simUrl}/healthz`), Boolean, {
+      what: 'the simulator',
+      timeoutMs: 30_000,
+    });
+    this.simAdmin = new SimAdminClient(this.simUrl);
+
+    const common = {
+      REDIS_URL: this.redis.url,
+      QUEUE_PREFIX: this.prefix,
+      GENESYS_BASE_URL: this.simUrl,
+      GENESYS_LOGIN_URL: this.simUrl,
+      GENESYS_CLIENT_ID: CLIENT.id,
+      GENESYS_CLIENT_SECRET: CLIENT.secret,
+      SCIM_RATE_LIMIT_PER_MINUTE: String(options.budgetPerMinute ?? 100_000),
+    };
+    const apiPort = await findFreePort();
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    this.api = this.track(
+      spawnApp('api', 'api', {
+        ...common,
+        PORT: String(apiPort),
+        WEBHOOK_SECRET: SECRET,
+        ADMIN_USER: ADMIN.user,
+        ADMIN_PASSWORD: ADMIN.password,
+      }),
+    );
+    this.workerEnv = {
+      ...common,
+      QUARANTINE_PROBE_SECONDS: '1',
+      JOB_LOCK_SECONDS: '5',
+      SWEEP_INTERVAL_SECONDS: '2',
+      SWEEP_STALE_SECONDS: '30',
+      SHUTDOWN_GRACE_SECONDS: '5',
+      ...options.workerEnv,
+    };
+    for (let i = 0; i < (options.workers ?? 2); i++) await this.startWorker();
+    await waitUntil(() => httpOk(`${this.apiUrl}/readyz`), Boolean, { what: 'the API', timeoutMs: 30_000 });
+    this.client = new Redis(this.redis.url, { maxRetriesPerRequest: null });
+    this.client.on('error', () => {});
+    this.queue = new Queue(QUEUES.sync, { connection: this.client, prefix: this.prefix });
+    this.queue.on('error', () => {});
+  }
+
+  private track(p: AppProcess): AppProcess {
+    this.processes.push(p);
+    return p;
+  }
+
+  /** Starts one more worker process and waits until it consumes. */
+  async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+    const port = await findFreePort();
+    const worker = this.track(
+      spawnApp(`worker-${this.workers.length}`, 'worker', {
+        ...this.workerEnv,
+        WORKER_METRICS_PORT: String(port),
+        ...extraEnv,
+      }),
+    );
+    this.workers.push(worker);
+    await waitUntil(
+      async () => worker.lines.some((l) => l.includes('worker started')) || worker.child.exitCode !== null,
+      Boolean,
+      { what: `${worker.name} to start`, timeoutMs: 30_000 },
+    );
+    if (worker.child.exitCode !== null) throw new Error(`${worker.name} exited: ${worker.lines.join('\n')}`);
+    return worker;
+  }
+
+  /** Signs and posts a delivery; network failures come back as status 0. */
+  async send(events: HrEvent | HrEvent[], options: { id?: string } = {}) {
+    const body = JSON.stringify(Array.isArray(events) ? { events } : events);
+    const id = options.id ?? `${this.prefix}-d${++this.deliveries}`;
+    const at = new Date();
+    try {
+      const res = await fetch(`${this.apiUrl}/webhooks/directory-sync`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': this.hook.sign(id, at, body),
+        },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      return {
+        id,
+        status: res.status,
+        body: (await res.json().catch(() => ({}))) as Record<string, unknown>,
+      };
+    } catch {
+      return { id, status: 0, body: {} };
+    }
+  }
+
+  admin(pathname: string, init: RequestInit = {}, credentials = ADMIN): Promise<Response> {
+    return fetch(`${this.apiUrl}${pathname}`, {
+      ...init,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`,
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
+    });
+  }
+
+  /** Waits until no sync work is queued, running, or pending in Redis. */
+  async drained(timeoutMs = 120_000): Promise<void> {
+    await waitUntil(
+      async () => {
+        const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+        const work = jobs.filter((j) => j.name !== JOBS.sweep).length;
+        const pending = await this.client.zcard(`${this.prefix}:pending`);
+        return work + pending;
+      },
+      (n) => n === 0,
+      { what: 'the sync to drain', timeoutMs, intervalMs: 250 },
+    );
+  }
+
+  get syncQueue(): Queue {
+    return this.queue;
+  }
+
+  get redisClient(): Redis {
+    return this.client;
+  }
+
+  /** Every log line of every process so far. */
+  allLogLines(): string[] {
+    return this.processes.flatMap((p) => p.lines);
+  }
+
+  async restartRedis(downMs: number, duringDown?: () => Promise<void>): Promise<void> {
+    await this.redis.stop('SIGKILL');
+    const until = Date.now() + downMs;
+    await duringDown?.();
+    const left = until - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+    await this.redis.startProcess();
+    await waitForRedis(this.redis.url);
+  }
+
+  /**
+   * Log lines that carry a secret, a signature, a token or a personal field. `personal` lists values the test
+   * sent that must never appear (names, e-mail addresses, phone numbers).
+   */
+  findLeaks(personal: readonly string[] = []): string[] {
+    const forbidden = [SECRET, SECRET.slice('whsec_'.length), ADMIN.password, CLIENT.secret, ...personal];
+    const patterns = [
+      /v1,[A-Za-z0-9+/]{20,}={0,2}/,
+      /Bearer (?!\[redacted\])[A-Za-z0-9._~+/-]{8,}/i,
+      /"access_token"/,
+    ];
+    return this.allLogLines().filter(
+      (line) => forbidden.some((value) => line.includes(value)) || patterns.some((p) => p.test(line)),
+    );
+  }
+
+  /** SIGTERM everything; returns each process's exit. */
+  async stop(): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
+    await this.queue?.close().catch(() => {});
+    this.client?.disconnect();
+    const exits: Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }> = [];
+    // Workers and API first (they drain), the simulator after, Redis last.
+    const order = [...this.processes.filter((p) => p !== this.sim), ...(this.sim ? [this.sim] : [])];
+    for (const p of order) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      const exit = await p.exited;
+      exits.push({ name: p.name, ...exit });
+    }
+    await this.redis.dispose();
+    return exits;
+  }
+}
+
+/** Personal values every `hr()` record carries; none may reach a log line. */
+export const HR_PERSONAL = ['@example.org', '+15555550123'];
+
+/**
+ * Stops the cluster and checks what every end-to-end run must hold: each app shut down cleanly on SIGTERM
+ * (exit 0; processes a test killed on purpose excepted) and no log line of any process leaked a secret, a
+ * signature, a token or a personal field.
+ */
+export async function stopAndCheck(
+  cluster: Cluster | undefined,
+  personal: readonly string[] = [],
+): Promise<void> {
+  if (!cluster) return;
+  const leaks = cluster.findLeaks([...HR_PERSONAL, ...personal]);
+  const exits = await cluster.stop();
+  expect(leaks).toEqual([]);
+  expect(exits.filter((e) => e.signal === null && e.code !== 0)).toEqual([]);
+}
