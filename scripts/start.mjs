@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = path.join(root, '.data');
+// DIRSYNC_DATA_DIR moves local state (credentials, a private Redis's AOF) elsewhere, e.g. for tests.
+const dataDir = path.resolve(root, process.env.DIRSYNC_DATA_DIR || '.data');
 const localEnvFile = path.join(dataDir, 'local.env');
 const colors = { redis: 31, sim: 35, api: 36, worker: 33, start: 32 };
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -171,7 +172,10 @@ async function main() {
     const u = new URL(redisUrl);
     const redisDir = path.join(dataDir, 'redis');
     fs.mkdirSync(redisDir, { recursive: true });
-    say('start', `no Redis at ${redisUrl}: starting a private redis-server with AOF in .data/redis`);
+    say(
+      'start',
+      `no Redis at ${redisUrl}: starting a private redis-server with AOF in ${path.relative(root, redisDir)}`,
+    );
     run('redis', 'redis-server', [
       '--port',
       u.port || '6379',
@@ -229,7 +233,7 @@ async function main() {
       ? `  target      Genesys simulator at http://127.0.0.1:${simPort} (operator routes under /__sim)`
       : `  target      ${process.env.GENESYS_BASE_URL || 'https://api.mypurecloud.com'}`,
     `  secret      WEBHOOK_SECRET=${creds.WEBHOOK_SECRET}`,
-    `  saved in    ${path.relative(root, localEnvFile)} (pnpm demo reads it)`,
+    `  saved in    ${path.relative(root, localEnvFile) || localEnvFile} (pnpm demo reads it)`,
     '',
     'Try it: pnpm demo   (in another terminal)      Stop: Ctrl-C',
     '',
