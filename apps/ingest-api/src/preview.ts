@@ -1,7 +1,12 @@
 import type { Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
-import { ScimClient } from '@dirsync/scim';
-import { type PersonStore, previewEvent, type RequestBudget, TargetCache } from '@dirsync/sync';
+import {
+  createTargetClient,
+  type PersonStore,
+  previewEvent,
+  type RequestBudget,
+  TargetCache,
+} from '@dirsync/sync';
 import { loadMapping } from '@dirsync/transform';
 import type { IngestConfig } from './env.js';
 import type { PreviewEvent } from './routes/admin.js';
@@ -21,16 +26,7 @@ export async function createPreview(deps: {
   const mapping = await loadMapping(config.MAPPING_FILE === undefined ? {} : { file: config.MAPPING_FILE });
   const policy = await loadPolicy(config.POLICY_FILE === undefined ? {} : { file: config.POLICY_FILE });
   if (!config.GENESYS_CLIENT_ID || !config.GENESYS_CLIENT_SECRET) return undefined;
-  const target = new ScimClient({
-    baseUrl: config.GENESYS_BASE_URL,
-    basePath: config.SCIM_BASE_PATH,
-    loginUrl: config.GENESYS_LOGIN_URL,
-    clientId: config.GENESYS_CLIENT_ID,
-    clientSecret: config.GENESYS_CLIENT_SECRET,
-    userAgent: 'dirsync-preview',
-    logger,
-    beforeRequest: ({ signal }) => budget.acquire(signal ? { signal } : {}),
-  });
+  const target = createTargetClient(config, { budget, userAgent: 'dirsync-preview', logger });
   const cache = new TargetCache({ redis: people.redis, keys: people.keys });
   return (event) =>
     previewEvent(event, {

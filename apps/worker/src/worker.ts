@@ -3,12 +3,12 @@ import { JOBS, QUEUES } from '@dirsync/contracts';
 import { createLogger, createRedis, type Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
 import { ReportStore } from '@dirsync/reports';
-import { ScimClient } from '@dirsync/scim';
 import {
   addSyncBatches,
   BatchRunner,
   createKeys,
   createSyncQueue,
+  createTargetClient,
   PersonStore,
   PersonSyncer,
   ReconcileRunner,
@@ -61,15 +61,10 @@ export async function startWorker(
     limit: config.SCIM_RATE_LIMIT_PER_MINUTE,
     onWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
   });
-  const client = new ScimClient({
-    baseUrl: config.GENESYS_BASE_URL,
-    basePath: config.SCIM_BASE_PATH,
-    loginUrl: config.GENESYS_LOGIN_URL,
-    clientId: config.GENESYS_CLIENT_ID as string,
-    clientSecret: config.GENESYS_CLIENT_SECRET as string,
+  const client = createTargetClient(config, {
+    budget,
     userAgent: 'dirsync-worker',
     logger,
-    beforeRequest: ({ signal }) => budget.acquire(signal ? { signal } : {}),
     onResponse: ({ route, status, durationMs }) => {
       metrics.requests.inc({ route, status: String(status) });
       metrics.requestSeconds.observe({ route }, durationMs / 1000);
@@ -133,16 +128,11 @@ export async function startWorker(
   const reconcileRunner = config.HR_SNAPSHOT
     ? new ReconcileRunner({
         snapshotSource: config.HR_SNAPSHOT,
-        reader: new ScimClient({
-          baseUrl: config.GENESYS_BASE_URL,
-          basePath: config.SCIM_BASE_PATH,
-          loginUrl: config.GENESYS_LOGIN_URL,
-          clientId: config.GENESYS_CLIENT_ID as string,
-          clientSecret: config.GENESYS_CLIENT_SECRET as string,
+        reader: createTargetClient(config, {
+          budget,
+          priority: 'background',
           userAgent: 'dirsync-reconcile',
           logger,
-          beforeRequest: ({ signal }) =>
-            budget.acquire(signal ? { signal, priority: 'background' } : { priority: 'background' }),
           onResponse: ({ route, status }) => metrics.requests.inc({ route, status: String(status) }),
         }),
         mapping,

@@ -16,3 +16,4 @@ export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { REDACTED, redact, redactString } from './redact.js';
 export { createRedis, type RedisConnectionOptions } from './redis.js';
+export { runService, type StartedService } from './run-service.js';

@@ -64,4 +64,5 @@ export {
   type SyncQueueData,
 } from './sync-queue.js';
 export { type CachedTarget, TargetCache } from './target-cache.js';
+export { createTargetClient, type TargetSettings } from './target-client.js';
 export { type Quarantine, TargetHealth, type TargetHealthOptions } from './target-health.js';

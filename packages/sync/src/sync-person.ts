@@ -235,90 +235,52 @@ export class PersonSyncer {
 
     const desired: ScimUser = structuredClone(mapped);
     desired.externalId = externalId;
-    const waitingForManager = await this.resolveManager(desired, externalId, ctx, counter);
+    await this.resolveManager(desired, externalId, ctx, counter);
 
     const cached = await this.options.cache.get(externalId);
     let located = await this.locate(state, cached, ctx, counter);
-    let outcome: Outcome;
-    let written: { user?: ScimUser | undefined; version?: string | undefined; scimId: string } | undefined;
-    let scimId: string;
-    const discrepancies: Discrepancy[] = [];
-
-    if (!located) {
-      if (this.options.dryRun) {
-        // A preview looks before it leaps: it shows the adoption a real run would discover on a 409.
-        const byName = desired.userName
-          ? await this.call(counter, ctx, () =>
-              this.options.target.findByUserName(desired.userName as string, ctx),
-            )
-          : undefined;
-        if (byName) located = this.adoptable(byName, externalId);
-      }
+    if (!located && this.options.dryRun && desired.userName) {
+      // A preview looks before it leaps: it shows the adoption a real run would discover on a 409.
+      const byName = await this.call(counter, ctx, () =>
+        this.options.target.findByUserName(desired.userName as string, ctx),
+      );
+      if (byName) located = this.adoptable(byName, externalId);
     }
     if (!located) {
       const created = await this.create(desired, externalId, ctx, counter);
-      if ('adopt' in created) {
-        located = created.adopt;
-      } else {
-        outcome = 'created';
-        scimId = created.user.id as string;
-        written = { user: created.user, version: created.version, scimId };
-        return this.finishWrite(
-          state,
-          desired,
-          outcome,
-          written,
-          discrepancies,
-          counter,
-          waitingForManager,
-          true,
-        );
-      }
+      if (!('adopt' in created)) return this.finishWrite(state, desired, 'created', created, counter, true);
+      located = created.adopt;
     }
-    const adopted = !located.fromCache && located.user.externalId !== externalId;
+    // Known for the first time (looked up or adopted): this person may be a manager others wait for.
+    const newlyKnown = !cached || located.user.externalId !== externalId;
     const patched = await this.patchLoop(located, ctx, counter, (current) => {
       const ops = diffUser(current, desired, this.diffOptions());
       if (current.active === false) ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
-    scimId = located.scimId;
     if (patched.kind === 'gone') {
       await this.forget(externalId);
       const created = await this.create(desired, externalId, ctx, counter);
       if ('adopt' in created) throw new UserNameTakenError('the user vanished and its userName is now taken');
-      written = { user: created.user, version: created.version, scimId: created.user.id as string };
-      return this.finishWrite(
-        state,
-        desired,
-        'created',
-        written,
-        discrepancies,
-        counter,
-        waitingForManager,
-        true,
-      );
+      return this.finishWrite(state, desired, 'created', created, counter, true);
     }
     if (patched.kind === 'unchanged') {
-      await this.remember(externalId, { scimId, version: patched.version, user: patched.user });
-      return this.done(
-        'unchanged',
-        counter,
-        [],
-        scimId,
-        await this.afterKnown(externalId, adopted || !cached),
-      );
+      await this.remember(externalId, {
+        scimId: located.scimId,
+        version: patched.version,
+        user: patched.user,
+      });
+      const resync = await this.afterKnown(externalId, newlyKnown);
+      return this.done('unchanged', counter, [], located.scimId, resync);
     }
-    outcome = patched.wasInactive ? 'reactivated' : 'updated';
-    written = { user: patched.user, version: patched.version, scimId };
+    const outcome = patched.wasInactive ? 'reactivated' : 'updated';
     return this.finishWrite(
       state,
       desired,
       outcome,
-      written,
-      discrepancies,
+      { ...patched, scimId: located.scimId },
       counter,
-      waitingForManager,
-      adopted || !cached,
+      newlyKnown,
     );
   }
 
@@ -356,22 +318,23 @@ export class PersonSyncer {
     }
   }
 
+  /** After a write: compares what the target answered with what was sent, remembers it, reports. */
   private async finishWrite(
     state: PersonState,
     desired: ScimUser,
     outcome: Outcome,
-    written: { user?: ScimUser | undefined; version?: string | undefined; scimId: string },
-    discrepancies: Discrepancy[],
+    written: { user?: ScimUser | undefined; version?: string | undefined; scimId?: string | undefined },
     counter: Counter,
-    waitingForManager: string | undefined,
     newlyKnown: boolean,
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
+    const scimId = written.scimId ?? (written.user?.id as string);
+    const discrepancies: Discrepancy[] = [];
     if (written.user && !this.options.dryRun) {
       for (const m of compareUser(written.user, desired, this.diffOptions())) {
         discrepancies.push({
           externalId,
-          scimId: written.scimId,
+          scimId,
           correlationId: state.correlationId,
           type: 'attribute_mismatch',
           field: m.field,
@@ -381,20 +344,8 @@ export class PersonSyncer {
         });
       }
     }
-    await this.remember(externalId, { scimId: written.scimId, version: written.version, user: written.user });
-    if (waitingForManager) {
-      this.options.logger?.debug('manager not in the target yet; left unset until it is synced', {
-        externalId,
-        managerExternalId: waitingForManager,
-      });
-    }
-    return this.done(
-      outcome,
-      counter,
-      discrepancies,
-      written.scimId,
-      await this.afterKnown(externalId, newlyKnown),
-    );
+    await this.remember(externalId, { scimId, version: written.version, user: written.user });
+    return this.done(outcome, counter, discrepancies, scimId, await this.afterKnown(externalId, newlyKnown));
   }
 
   /** A person newly known in the target may be the manager others wait for. */
@@ -545,20 +496,19 @@ export class PersonSyncer {
   /**
    * Replaces the mapping's `manager: { externalId }` by the manager's SCIM id. A manager not in the target yet is
    * left unset and the person waits for them; the manager's own sync then asks for this person again.
-   * Returns the manager's externalId when left waiting.
    */
   private async resolveManager(
     desired: ScimUser,
     externalId: string,
     ctx: RequestContext,
     counter: Counter,
-  ): Promise<string | undefined> {
+  ): Promise<void> {
     const ext = enterprise(desired);
     const managerExternalId = ext?.manager?.externalId;
-    if (!ext?.manager) return undefined;
+    if (!ext?.manager) return;
     if (!managerExternalId) {
       if (!ext.manager.value) delete ext.manager;
-      return undefined;
+      return;
     }
     const { cache, people, target, dryRun } = this.options;
     // Wait first, then look: a manager created between the two still finds this person on the list.
@@ -587,10 +537,13 @@ export class PersonSyncer {
     if (managerId) {
       if (!dryRun) await people.redis.srem(people.keys.waitingForManager(managerExternalId), externalId);
       ext.manager = { value: managerId };
-      return undefined;
+      return;
     }
     delete ext.manager;
-    return managerExternalId;
+    this.options.logger?.debug('manager not in the target yet; left unset until it is synced', {
+      externalId,
+      managerExternalId,
+    });
   }
 
   private async remember(
