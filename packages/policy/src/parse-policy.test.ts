@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLoadError } from '@dirsync/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadPolicy, type ParsePolicyOptions, PolicyLoadError, parsePolicy, RolePolicy } from './index.js';
 
 function refusal(text: string, options: ParsePolicyOptions = { file: 'policy.yaml' }): PolicyLoadError {
@@ -140,6 +140,7 @@ describe('parsing a policy', () => {
 describe('loading a policy file', () => {
   it('chooses the format by extension', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dirsync-policy-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const json = join(dir, 'policy.json');
     await writeFile(json, '{ "departments": { "Ops": ["agent"] } }');
     expect((await loadPolicy({ file: json })).allowedRoles('Ops')).toEqual(['agent']);
@@ -150,6 +151,7 @@ describe('loading a policy file', () => {
 
   it('refuses an unknown extension, a missing file and a directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dirsync-policy-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const txt = join(dir, 'policy.txt');
     await writeFile(txt, 'departments: {}');
     await expect(loadPolicy({ file: txt })).rejects.toThrow(

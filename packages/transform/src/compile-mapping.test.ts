@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HrRecord } from '@dirsync/contracts';
 import { FileLoadError } from '@dirsync/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { compileMapping, loadMapping, MappingLoadError, TransformError } from './index.js';
 
 const record: HrRecord = { externalId: 'HR-42', firstName: 'Alice', workEmail: 'alice@example.com' };
@@ -52,6 +52,7 @@ describe('loading a mapping', () => {
 
   it('reads a mapping file and refuses an unreadable one clearly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dirsync-mapping-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'custom.jsonata');
     await writeFile(file, '{ "userName": workEmail, "displayName": firstName }');
     const mapping = await loadMapping({ file });
