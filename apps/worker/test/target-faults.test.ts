@@ -161,4 +161,48 @@ describe('worker: target faults', () => {
       }
     },
   );
+
+  redisTest(
+    'a target failing for everyone longer than the window quarantines the sync instead of burning attempts',
+    async ({ redisUrl, prefix }) => {
+      const stack = await startStack({ redisUrl, prefix, env: { TARGET_FAILURE_WINDOW_SECONDS: '5' } });
+      try {
+        await stack.sim.admin.setFaults({ serverErrorRate: 1 });
+        await stack.send({ event: 'user.created', data: hr('Q5-1') });
+        await waitUntil(
+          () => stack.queue.isPaused(),
+          (paused) => paused,
+          {
+            what: 'the quarantine after 5 s of 5xx',
+            timeoutMs: 40_000,
+          },
+        );
+        const parked = await waitUntil(
+          async () => (await stack.queue.getJobs(['waiting'])).find((j) => j.name === JOBS.syncBatch),
+          (job) => job !== undefined,
+          { what: 'the batch parked in the paused queue' },
+        );
+        // Attempts spent before the quarantine began are kept; none are burned while it lasts.
+        const spent = parked?.attemptsMade ?? -1;
+        expect(spent).toBeLessThan(8);
+        const status = (await (await stack.admin('/admin/status')).json()) as {
+          quarantine: { reason: string } | null;
+        };
+        expect(status.quarantine?.reason).toBe('server');
+
+        await stack.sim.admin.setFaults({ serverErrorRate: 0 });
+        await waitUntil(
+          () => stack.queue.isPaused(),
+          (paused) => !paused,
+          { what: 'the quarantine to lift', timeoutMs: 15_000 },
+        );
+        await stack.drained();
+        expect((await stack.sim.admin.getUserByExternalId('Q5-1'))?.user).toBeDefined();
+        expect((await stack.queue.getJobs(['failed'])).filter((j) => j.name === JOBS.syncBatch)).toEqual([]);
+      } finally {
+        await stack.close();
+      }
+    },
+    90_000,
+  );
 });
