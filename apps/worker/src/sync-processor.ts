@@ -107,7 +107,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         for (const failure of result.failures) await addFailedPersonJob(queue, failure, data.origin);
         metrics.jobs.inc({ name: job.name, result: 'completed' });
         return {
-          reportId: result.report.id,
+          ...(result.stored ? { reportId: result.report.id } : {}),
           counts: result.report.counts,
           failed: result.failures.map((f) => f.externalId),
         };
@@ -136,7 +136,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
           throw new UnrecoverableError(`${failure.code}: ${failure.message} (report ${result.report.id})`);
         }
         metrics.jobs.inc({ name: job.name, result: 'completed' });
-        return { reportId: result.report.id, counts: result.report.counts };
+        return { ...(result.stored ? { reportId: result.report.id } : {}), counts: result.report.counts };
       }
       case JOBS.sweep: {
         // People whose sync holder died (its lock expired with their change unapplied).

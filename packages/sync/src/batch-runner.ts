@@ -23,7 +23,8 @@ export interface FailedPerson {
 }
 
 export type BatchResult =
-  | { status: 'completed'; report: Report; failures: FailedPerson[] }
+  /** `stored` is false when nobody was synced by this run (everyone's newest state was applied elsewhere). */
+  | { status: 'completed'; report: Report; stored: boolean; failures: FailedPerson[] }
   /** Some people failed in a way a later attempt may fix; the others are settled and kept in the draft. */
   | { status: 'retry'; pending: string[]; reason: string }
   /** The target is down for everyone: stop without charging an attempt. */
@@ -145,9 +146,11 @@ export class BatchRunner {
       else if (entry.coalesced) builder.markCoalesced(externalId);
     }
     const report = builder.build();
-    await this.options.reports.save(report);
+    // A trigger that found everyone already applied by other jobs reports nothing worth keeping.
+    const stored = report.people.length > 0 || report.discrepancies.length > 0;
+    if (stored) await this.options.reports.save(report);
     await redis.del(draftKey);
-    return { status: 'completed', report, failures };
+    return { status: 'completed', report, stored, failures };
   }
 
   /** Syncs one person until their newest revision is settled (or the attempt must stop). */
