@@ -14,6 +14,11 @@ const schema = z
     TARGET_FAILURE_WINDOW_SECONDS: envInt({ default: 120, min: 5, max: 86_400 }),
     /** How often a quarantined worker probes the target. */
     QUARANTINE_PROBE_SECONDS: envInt({ default: 15, min: 1, max: 3600 }),
+    /**
+     * How long a person's newest change must rest before it is written: several webhooks for one HR edit become
+     * one write. 0 writes at once.
+     */
+    SYNC_SETTLE_MS: envInt({ default: 1000, min: 0, max: 60_000 }),
     /** How often the sweeper runs (re-checks contended people, re-triggers overdue ones). */
     SWEEP_INTERVAL_SECONDS: envInt({ default: 15, min: 1, max: 3600 }),
     /** People pending this long without a sync are triggered again by the sweeper (a safety net). */

@@ -30,7 +30,7 @@ export function createWorkerMetrics(): WorkerMetrics {
     }),
     jobs: new Counter({
       name: 'dirsync_sync_jobs_total',
-      help: 'Jobs finished, by name and result (completed, retry, failed, quarantined, interrupted)',
+      help: 'Jobs finished, by name and result (completed, retry, deferred, failed, quarantined, interrupted)',
       labelNames: ['name', 'result'] as const,
       registers,
     }),

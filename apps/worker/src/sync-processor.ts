@@ -14,7 +14,7 @@ import {
   type PersonStore,
   SyncInterruptedError,
 } from '@dirsync/sync';
-import { type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
 import type { WorkerMetrics } from './metrics.js';
 
 export interface SyncProcessorDeps {
@@ -58,6 +58,12 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
     if (result.status === 'retry') {
       metrics.jobs.inc({ name: job.name, result: 'retry' });
       throw new Error(`${result.pending.length} people will be retried: ${result.reason}`);
+    }
+    if (result.status === 'deferred') {
+      metrics.jobs.inc({ name: job.name, result: 'deferred' });
+      // Back to the delayed set until their changes have rested; no attempt is charged.
+      await job.moveToDelayed(result.untilMs, token);
+      throw new DelayedError();
     }
     for (const [outcome, n] of Object.entries(result.report.counts)) {
       if (n > 0) metrics.people.inc({ outcome }, n);

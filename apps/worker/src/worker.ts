@@ -119,6 +119,7 @@ export async function startWorker(
     reports,
     health,
     logger,
+    settleMs: config.SYNC_SETTLE_MS,
     onResync: async (ids) => {
       await addSyncBatches(queue, ids, 'manager');
     },

@@ -102,6 +102,8 @@ export async function startStack(options: {
     ADMIN_USER: ADMIN.user,
     ADMIN_PASSWORD: ADMIN.password,
     QUARANTINE_PROBE_SECONDS: '1',
+    // Write at once: most tests send one change and wait for it (the settle test sets its own).
+    SYNC_SETTLE_MS: '0',
     SHUTDOWN_GRACE_SECONDS: '5',
     LOG_LEVEL: 'debug',
     ...options.env,

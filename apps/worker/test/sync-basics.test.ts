@@ -182,4 +182,35 @@ describe('worker: the fewest correct writes', () => {
       }
     },
   );
+
+  redisTest(
+    'several webhooks for one HR edit become one write once the changes have rested',
+    async ({ redisUrl, prefix }) => {
+      const stack = await startStack({ redisUrl, prefix, env: { SYNC_SETTLE_MS: '1500' } });
+      try {
+        await stack.send({ event: 'user.created', data: hr('HR-400') });
+        await stack.drained();
+        const before = (await stack.sim.admin.requests()).at(-1)?.seq ?? 0;
+        // An HR admin saves a record field by field: five deliveries, each the full current record.
+        for (let i = 1; i <= 5; i++) {
+          const res = await stack.send({
+            event: 'user.updated',
+            data: hr('HR-400', { title: `draft ${i}` }),
+          });
+          expect(res.status).toBe(202);
+        }
+        await stack.drained();
+        const writes = (await stack.sim.admin.requests({ since: before })).filter(
+          (r) => r.method === 'PATCH',
+        );
+        expect(writes).toHaveLength(1);
+        expect((await stack.sim.admin.getUserByExternalId('HR-400'))?.user?.title).toBe('draft 5');
+        // Deferring cost no attempt.
+        const jobs = await stack.queue.getJobs(['completed']);
+        expect(jobs.every((j) => j.attemptsMade <= 1)).toBe(true);
+      } finally {
+        await stack.close();
+      }
+    },
+  );
 });

@@ -28,7 +28,9 @@ export type BatchResult =
   /** Some people failed in a way a later attempt may fix; the others are settled and kept in the draft. */
   | { status: 'retry'; pending: string[]; reason: string }
   /** The target is down for everyone: stop without charging an attempt. */
-  | { status: 'quarantined'; reason: string };
+  | { status: 'quarantined'; reason: string }
+  /** Some people are still receiving changes: run again at `untilMs` (no attempt charged) to write once. */
+  | { status: 'deferred'; untilMs: number; people: string[] };
 
 export interface BatchInput {
   /** The job's id: names the draft that keeps settled outcomes across retries and crashes. */
@@ -48,6 +50,13 @@ export interface BatchRunnerOptions {
   health?: TargetHealth;
   /** Triggers a sync for people who need one (their manager now exists). */
   onResync?: (externalIds: string[]) => Promise<void>;
+  /**
+   * How long a person's newest change must have rested before it is written (0: write at once). HR systems often
+   * send several webhooks for one edit; waiting this long turns them into one write. Never longer than
+   * `maxSettleMs` after the person's first unwritten change.
+   */
+  settleMs?: number;
+  maxSettleMs?: number;
   logger?: Logger;
 }
 
@@ -61,6 +70,11 @@ const REPORT_ID_FIELD = '__report';
 /** Discrepancies of attempts that were retried: the final report tells what happened on the way. */
 const NOTES_FIELD = '__notes';
 const DRAFT_TTL_SECONDS = 7 * 86_400;
+
+/** Whether the person has a change nobody has written yet. */
+function hasUnwrittenChange(state: PersonState): boolean {
+  return state.rev > state.appliedRev;
+}
 
 /** Combines outcomes when one run applies several revisions of a person: a create stays a create. */
 function mergeOutcome(previous: Outcome | undefined, next: Outcome): Outcome {
@@ -93,11 +107,16 @@ export class BatchRunner {
     const retryable: Array<{ externalId: string; result: PersonSyncResult & { status: 'failed' } }> = [];
     const failures: FailedPerson[] = [];
     const contended: string[] = [];
+    const settling: Array<{ externalId: string; dueAt: number }> = [];
     for (const externalId of input.externalIds) {
       if (draft[externalId] !== undefined) continue;
       input.signal?.throwIfAborted();
       const settled = await this.syncOne(externalId, input, failures);
       if (settled.kind === 'quarantined') return { status: 'quarantined', reason: settled.reason };
+      if (settled.kind === 'settling') {
+        settling.push({ externalId, dueAt: settled.dueAt });
+        continue;
+      }
       if (settled.kind === 'retry') {
         retryable.push({ externalId, result: settled.result });
         continue;
@@ -106,6 +125,13 @@ export class BatchRunner {
       await redis.hset(draftKey, externalId, JSON.stringify(settled.entry));
     }
     await people.markContended(contended);
+    if (settling.length > 0) {
+      return {
+        status: 'deferred',
+        untilMs: Math.max(...settling.map((s) => s.dueAt)),
+        people: settling.map((s) => s.externalId),
+      };
+    }
 
     if (retryable.length > 0) {
       const quarantine = await this.options.health?.current();
@@ -160,6 +186,7 @@ export class BatchRunner {
     failures: FailedPerson[],
   ): Promise<
     | { kind: 'settled' | 'contended'; entry: DraftEntry }
+    | { kind: 'settling'; dueAt: number }
     | { kind: 'retry'; result: PersonSyncResult & { status: 'failed' } }
     | { kind: 'quarantined'; reason: string }
   > {
@@ -193,6 +220,10 @@ export class BatchRunner {
       let requests = 0;
       let correlationId: string | undefined;
       const discrepancies: Discrepancy[] = [];
+      if (state && hasUnwrittenChange(state)) {
+        const dueAt = await this.settleDue(state);
+        if (dueAt !== undefined) return { kind: 'settling', dueAt };
+      }
       while (state) {
         if (state.rev > state.appliedRev) {
           const result = await syncer.sync(state, {
@@ -245,6 +276,19 @@ export class BatchRunner {
           );
       }
     }
+  }
+
+  /** When a person still receiving changes may be written, or undefined when now is fine. */
+  private async settleDue(state: PersonState): Promise<number | undefined> {
+    const settleMs = this.options.settleMs ?? 0;
+    if (settleMs <= 0) return undefined;
+    const now = Date.now();
+    const dueAt = state.receivedAtMs + settleMs;
+    if (dueAt <= now) return undefined;
+    // Someone whose record changes without pause is still written, at the latest maxSettleMs after it began.
+    const since = (await this.options.people.pendingSince(state.externalId)) ?? now;
+    const latest = since + (this.options.maxSettleMs ?? Math.max(10 * settleMs, 10_000));
+    return latest <= now ? undefined : Math.min(dueAt, latest);
   }
 
   /** Marks a person failed for good after the last attempt, so the sweeper does not pick them up forever. */

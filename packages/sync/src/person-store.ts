@@ -39,6 +39,8 @@ export interface PersonState {
   appliedRev: number;
   /** The newest revision that failed for good, if any. */
   failedRev: number;
+  /** When the newest change arrived (epoch ms): a person still receiving changes may be left to settle. */
+  receivedAtMs: number;
 }
 
 // Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
@@ -196,6 +198,7 @@ function parseState(flat: string[]): PersonState | undefined {
     rev: Number(h.rev ?? 0),
     appliedRev: Number(h.appliedRev ?? 0),
     failedRev: Number(h.failedRev ?? 0),
+    receivedAtMs: Number(h.at ?? 0),
   };
 }
 
@@ -368,6 +371,12 @@ export class PersonStore {
       [this.keys.contended],
       [now, limit, this.keys.person(''), this.keys.lock(''), this.lockTtlMs],
     );
+  }
+
+  /** Since when the person has had a change waiting (epoch ms), if they have one. */
+  async pendingSince(externalId: string): Promise<number | undefined> {
+    const score = await this.redis.zscore(this.keys.pending, externalId);
+    return score === null ? undefined : Number(score);
   }
 
   async pendingCount(): Promise<number> {

@@ -95,6 +95,7 @@ export function foldEvent(
     rev: (previous?.rev ?? 0) + 1,
     appliedRev: previous?.appliedRev ?? 0,
     failedRev: previous?.failedRev ?? 0,
+    receivedAtMs: Date.now(),
   };
 }
 
