@@ -2,15 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Cluster, hr, spawnApp, stopAndCheck, waitUntil } from './cluster.js';
 import { recordFigures } from './figures.js';
 
-const PERSONAL = ['Grace', 'Hopper', 'grace.hopper@example.org', '+15555550199', 'Rear Admiral'];
+const PERSONAL = [
+  'Grace',
+  'Hopper',
+  'grace.hopper@example.org',
+  '+15555550199',
+  'Rear Admiral',
+  'Finance-Confidential',
+];
 
 describe('access and secrets', () => {
   let cluster: Cluster;
+  let stoppedInTest = false;
   beforeAll(async () => {
     cluster = await Cluster.start({ workers: 1 });
   });
   afterAll(async () => {
-    await stopAndCheck(cluster, PERSONAL);
+    if (!stoppedInTest) await stopAndCheck(cluster, PERSONAL);
   });
 
   it('dashboard and admin routes refuse missing and wrong credentials', async () => {
@@ -96,7 +104,8 @@ describe('access and secrets', () => {
     );
     await cluster.send({
       event: 'user.created',
-      data: hr('LOG-2', { departmentCode: 'Sales', role: 'admin', lastName: 'Hopper' }),
+      // A department the policy does not know: the violation's message names it.
+      data: hr('LOG-2', { departmentCode: 'Finance-Confidential', role: 'agent', lastName: 'Hopper' }),
     });
     await fetch(`${cluster.apiUrl}/webhooks/directory-sync`, {
       method: 'POST',
@@ -118,14 +127,15 @@ describe('access and secrets', () => {
       what: 'LOG-1 synced',
     });
 
-    const lines = cluster.allLogLines();
-    expect(lines.length).toBeGreaterThan(20);
-    const leaks = cluster.findLeaks([
+    // Stop everything so each process has flushed its last line, then read every line of the run.
+    stoppedInTest = true;
+    await stopAndCheck(cluster, [
       ...PERSONAL,
       'wrong-password-attempt',
       'Zm9yZ2VkLXNpZ25hdHVyZS1ieS1hbi1hdHRhY2tlcg',
     ]);
-    expect(leaks).toEqual([]);
+    const lines = cluster.allLogLines();
+    expect(lines.length).toBeGreaterThan(20);
     // The ids an operator traces by are there.
     expect(lines.some((l) => l.includes('log-1'))).toBe(true);
   });

@@ -349,8 +349,9 @@ export async function stopAndCheck(
   personal: readonly string[] = [],
 ): Promise<void> {
   if (!cluster) return;
-  const leaks = cluster.findLeaks([...HR_PERSONAL, ...personal]);
+  // Stop first: every process has then flushed its last line.
   const exits = await cluster.stop();
+  const leaks = cluster.findLeaks([...HR_PERSONAL, ...personal]);
   expect(leaks).toEqual([]);
   expect(exits.filter((e) => e.signal === null && e.code !== 0)).toEqual([]);
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { JOBS, QUEUES } from '@dirsync/contracts';
-import { createLogger, createRedis, type Logger } from '@dirsync/core';
+import { createLogger, createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
 import { ReportStore } from '@dirsync/reports';
 import {
@@ -198,7 +198,11 @@ export async function startWorker(
   );
   reconcileWorker.on('error', (error) => logger.warn('reconcile worker error', { err: error }));
   reconcileWorker.on('failed', (job, error) => {
-    logger.warn('reconcile failed', { queue: QUEUES.reconcile, jobId: job?.id, err: error });
+    logger.warn('reconcile failed', {
+      queue: QUEUES.reconcile,
+      jobId: job?.id,
+      reason: withoutQuotedValues(error.message),
+    });
   });
   if (config.RECONCILE_CRON) {
     await reconcileQueue.upsertJobScheduler(
@@ -214,7 +218,17 @@ export async function startWorker(
     await reconcileQueue.removeJobScheduler('reconcile-cron');
   }
   worker.on('failed', (job, error) => {
-    logger.warn('job failed', { queue: QUEUES.sync, jobId: job?.id, job: job?.name, err: error });
+    // The reason is in the dashboard and the report; the log keeps ids and the sentence, not the HR values in it.
+    const data = job?.data as { externalId?: string; externalIds?: string[] } | undefined;
+    logger.warn('job failed', {
+      queue: QUEUES.sync,
+      jobId: job?.id,
+      job: job?.name,
+      externalId: data?.externalId,
+      people: data?.externalIds?.length,
+      reason: withoutQuotedValues(error.message),
+      errorType: error.name,
+    });
   });
 
   await queue.upsertJobScheduler(

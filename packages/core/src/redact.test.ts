@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import { REDACTED, redact, redactString } from './redact.js';
+import { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';
 
 function captureLogger() {
   const lines: string[] = [];
@@ -79,5 +79,16 @@ describe('createLogger', () => {
     expect(line.message).toBe('sync failed for [email]');
     expect(line.err.message).toBe(`401 with Bearer ${REDACTED}`);
     expect(lines[0]).not.toMatch(/hunter2|Lovelace|abc\.def/);
+  });
+});
+
+describe('withoutQuotedValues', () => {
+  it('keeps the sentence of a message and drops the values it quotes', () => {
+    expect(
+      withoutQuotedValues('role "admin" is not allowed for department "Sales" (allowed: agent, supervisor)'),
+    ).toBe('role "…" is not allowed for department "…" (allowed: agent, supervisor)');
+    expect(withoutQuotedValues('userName "a\\"b" taken by ada@example.com')).toBe(
+      'userName "…" taken by [email]',
+    );
   });
 });

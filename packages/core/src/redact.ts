@@ -69,6 +69,14 @@ const STRING_PATTERNS: Array<[RegExp, string]> = [
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
 ];
 
+/**
+ * Drops quoted values from a message: dirsync's own messages quote the values they got from HR or the target
+ * (`role "admin" is not allowed for department "Sales"`), so a log line can keep the sentence without them.
+ */
+export function withoutQuotedValues(text: string): string {
+  return redactString(text).replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+}
+
 /** Masks credentials and e-mail addresses inside free text (error messages, target answers). */
 export function redactString(text: string): string {
   let out = text;
