@@ -37,6 +37,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof ApiError) {
+      res.locals.errorCode = error.code;
       res.set(error.headers);
       res
         .status(error.status)

@@ -58,12 +58,16 @@ export function createApp(deps: AppDeps): Express {
       const route = routeLabel(req.path);
       deps.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      deps.logger.log(res.statusCode >= 500 ? 'warn' : 'http', 'request', {
+      // One line per request; webhook deliveries at info (what an operator traces), the rest at http.
+      const level = res.statusCode >= 500 ? 'warn' : route === '/webhooks/directory-sync' ? 'info' : 'http';
+      deps.logger.log(level, 'request', {
         method: req.method,
         route,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         webhookId: typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : undefined,
+        error: res.locals.errorCode,
+        ...res.locals.delivery,
       });
     });
     next();

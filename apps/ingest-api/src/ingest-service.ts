@@ -1,6 +1,5 @@
 import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
-import type { Logger } from '@dirsync/core';
 import { addSyncBatches, type IncomingEvent, type PersonStore } from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 
@@ -30,12 +29,10 @@ export interface DeliveryMeta {
 export class IngestService {
   private readonly people: PersonStore;
   private readonly queue: Queue;
-  private readonly logger: Logger | undefined;
 
-  constructor(options: { people: PersonStore; queue: Queue; logger?: Logger }) {
+  constructor(options: { people: PersonStore; queue: Queue }) {
     this.people = options.people;
     this.queue = options.queue;
-    this.logger = options.logger;
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {
@@ -61,14 +58,6 @@ export class IngestService {
     const duplicates = statuses.filter((s) => s.status === 'duplicate').length;
     const stale = statuses.filter((s) => s.status === 'stale').length;
     const accepted = statuses.length - duplicates;
-    this.logger?.info('webhook accepted', {
-      webhookId: meta.webhookId,
-      events: statuses.length,
-      accepted,
-      duplicates,
-      stale,
-      jobs: jobIds.length,
-    });
     return {
       status: accepted > 0 ? 'queued' : 'duplicate',
       accepted,

@@ -154,7 +154,7 @@ export async function startIngestApi(
         describe: () => 'Reconcile runs against HR_SNAPSHOT',
       },
     ],
-    ingest: new IngestService({ people, queue: syncQueue, logger }),
+    ingest: new IngestService({ people, queue: syncQueue }),
     reports,
     verifier,
     metrics,

@@ -40,13 +40,20 @@ const errorsFormat = winston.format((info) => {
  * Child loggers (`logger.child({ jobId, externalId })`) carry context for one job or request.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
+  const levels = winston.config.npm.levels;
+  const threshold = levels[level] ?? levels.info ?? 2;
+  // winston runs the logger's formats before its transports filter by level: drop quiet entries first, so a
+  // debug line costs nothing (no redaction walk, no JSON) when it will not be written.
+  const levelGate = winston.format((info) => ((levels[info.level] ?? 0) <= threshold ? info : false));
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
   return winston.createLogger({
-    level: options.level ?? 'info',
+    level,
     defaultMeta: options.defaultMeta,
     format: winston.format.combine(
+      levelGate(),
       errorsFormat(),
       redactionFormat(),
       winston.format.timestamp(),

@@ -92,3 +92,22 @@ describe('withoutQuotedValues', () => {
     );
   });
 });
+
+describe('createLogger levels', () => {
+  it('does not format entries below its level', () => {
+    const { logger, lines } = captureLogger();
+    const quiet = createLogger({ level: 'info', stream: new Writable({ write: (_c, _e, cb) => cb() }) });
+    let walked = 0;
+    const probe = {
+      get secret() {
+        walked += 1;
+        return 'x';
+      },
+    };
+    quiet.debug('not written', { probe });
+    expect(walked).toBe(0);
+    logger.debug('written', { probe });
+    expect(walked).toBeGreaterThan(0);
+    expect(lines).toHaveLength(1);
+  });
+});

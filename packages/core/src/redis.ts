@@ -18,7 +18,8 @@ export function createRedis(url: string, options: RedisConnectionOptions = {}): 
     retryStrategy: (times) => Math.min(times * 200, 2000),
   };
   const tuned: RedisOptions = options.failFast
-    ? { ...base, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000 }
+    ? // Request paths also pipeline automatically: concurrent webhooks share one write to Redis.
+      { ...base, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, enableAutoPipelining: true }
     : { ...base, maxRetriesPerRequest: null };
   return new Redis(url, tuned);
 }

@@ -78,6 +78,14 @@ export function webhookRouter(deps: {
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        // For the request's log line (one per delivery, written when the answer is sent).
+        res.locals.delivery = {
+          events: events.length,
+          accepted: result.accepted,
+          duplicates: result.duplicates,
+          stale: result.stale,
+          jobs: result.jobIds.length,
+        };
         deps.metrics.webhookEvents.inc({ result: 'accepted' }, result.accepted - result.stale);
         deps.metrics.webhookEvents.inc({ result: 'stale' }, result.stale);
         deps.metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
