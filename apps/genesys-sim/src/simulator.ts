@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, DirsyncError } from '@dirsync/core';
@@ -72,6 +73,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const resolved = resolveOptions(options);
   const logger = options.logger ?? createLogger({ level: 'warn', defaultMeta: { service: 'genesys-sim' } });
   const abort = new AbortController();
+  // Every request waiting out its latency listens on this one signal: many at once is normal, not a leak.
+  setMaxListeners(0, abort.signal);
   let origin = '';
 
   const users = new UserStore({
