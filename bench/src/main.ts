@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeAgent, newSecret } from './hr-events.js';
+import { runIngest } from './ingest.js';
+import { runMemory } from './memory.js';
+import { ProcessGroup, type RedisHandle, ROOT } from './processes.js';
+import { type BenchResults, buildRows, type Machine, renderMarkdown, renderSummary } from './report.js';
+import { runScaleOut } from './scale-out.js';
+import { runDirsyncWorkloads, runNaiveWorkloads, type SyncSettings } from './sync-efficiency.js';
+
+/** A number from the environment (for trying the bench at other sizes), else the default. */
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+const SETTINGS = {
+  ingest: {
+    durationSeconds: setting('BENCH_INGEST_SECONDS', 6),
+    warmupSeconds: 2,
+    rounds: setting('BENCH_INGEST_ROUNDS', 3),
+    connections: setting('BENCH_INGEST_CONNECTIONS', 32),
+    batchSize: 100,
+  },
+  // The budget is far above what a sequential client can spend (the naive baseline is latency-bound) and every
+  // workload fits in one 60-second window of it: these rows measure requests per change, not the limiter.
+  sync: {
+    users: setting('BENCH_USERS', 500),
+    budgetPerMinute: setting('BENCH_SYNC_BUDGET', 6000),
+    latencyMs: 40,
+    workers: 1,
+    concurrency: 8,
+    deliveryConcurrency: 16,
+  } satisfies SyncSettings,
+  naiveBurstSampleUsers: setting('BENCH_NAIVE_BURST_USERS', 50),
+  // Cold creates then the burst, back to back: well over a budget's worth of requests, so the limiter binds, shared
+  // by 3 worker processes. 600/min (twice Genesys's default) keeps the run near two minutes.
+  budgetBound: {
+    users: setting('BENCH_USERS', 500),
+    budgetPerMinute: setting('BENCH_BOUND_BUDGET', 600),
+    latencyMs: 40,
+    workers: 3,
+    concurrency: 8,
+    deliveryConcurrency: 16,
+  } satisfies SyncSettings,
+  memory: { events: setting('BENCH_MEMORY_EVENTS', 10_000), budgetPerMinute: 100_000 },
+  scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
+};
+
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale'] as const;
+type Phase = (typeof PHASES)[number];
+
+function selectedPhases(): Set<Phase> {
+  const raw = process.env.BENCH_PHASES;
+  if (!raw) return new Set(PHASES);
+  const wanted = raw.split(',').map((p) => p.trim());
+  const unknown = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_PHASES: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+  return new Set(wanted as Phase[]);
+}
+
+function machine(): Machine {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const dirty = git('status', '--porcelain').length > 0;
+  let redis = 'unknown';
+  try {
+    redis = /v=(\S+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? redis;
+  } catch {
+    // Reported as unknown; startRedis fails with the real reason.
+  }
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: os.totalmem() / 1024 ** 3,
+    redis,
+    commit: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ' + uncommitted changes' : ''}`,
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+/** The results file is checked in: format it as `biome check` wants it (best effort; it is valid JSON anyway). */
+function formatLikeTheRepo(file: string): void {
+  try {
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', file], {
+      stdio: 'ignore',
+    });
+  } catch {
+    // Left as JSON.stringify wrote it.
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const phases = selectedPhases();
+  const group = new ProcessGroup();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping everything the bench started…`);
+    group.stopAll().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    command: 'pnpm bench',
+    machine: machine(),
+    settings: SETTINGS,
+    rows: [],
+    failures: [],
+  };
+  const m = results.machine;
+  log(
+    `dirsync bench · Node ${m.node} · ${m.cpus} × ${m.cpuModel} · redis-server ${m.redis} · commit ${m.commit}`,
+  );
+  log(`process logs: ${group.logDir}`);
+
+  const secret = newSecret();
+  let redis: RedisHandle | undefined;
+  const phase = async (name: Phase, title: string, body: (redis: RedisHandle) => Promise<void>) => {
+    if (!phases.has(name) || interrupted) return;
+    log(`\n▶ ${title}`);
+    const t0 = Date.now();
+    try {
+      redis ??= await group.startRedis();
+      await body(redis);
+      log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    } catch (error) {
+      // Ctrl-C stops the processes under a running phase: its errors are expected, not findings.
+      if (interrupted) return;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.failures.push(`${title}: ${message.split('\n')[0]}`);
+      log(`  FAILED: ${message}`);
+    }
+  };
+
+  try {
+    await phase('ingest', 'Ingest: autocannon against the API and a bare Express baseline', async (r) => {
+      results.ingest = await runIngest(group, r, SETTINGS.ingest, { prefix: 'bench-ingest', secret, log });
+    });
+    await phase('memory', `Memory: a ${SETTINGS.memory.events}-event backlog`, async (r) => {
+      results.memory = await runMemory(group, r, SETTINGS.memory, { prefix: 'bench-memory', secret, log });
+    });
+    await phase('sync', 'Sync efficiency: dirsync', async (r) => {
+      await r.client.flushall();
+      const dirsync = await runDirsyncWorkloads(group, r, SETTINGS.sync, {
+        prefix: 'bench-sync',
+        secret,
+        workloads: ['cold', 'warm', 'burst', 'noop', 'burstGrouped'],
+        log,
+      });
+      results.sync = { settings: SETTINGS.sync, dirsync };
+    });
+    await phase('naive', 'Sync efficiency: the naive baseline', async () => {
+      const naive = await runNaiveWorkloads(group, SETTINGS.sync, {
+        tag: 'bench-naive',
+        burstSampleUsers: SETTINGS.naiveBurstSampleUsers,
+        log,
+      });
+      if (results.sync) results.sync.naive = naive;
+    });
+    await phase('budget', 'Budget-bound: 3 workers against a budget the workloads exceed', async (r) => {
+      await r.client.flushall();
+      results.budgetBound = await runDirsyncWorkloads(group, r, SETTINGS.budgetBound, {
+        prefix: 'bench-bound',
+        secret,
+        workloads: ['cold', 'burst'],
+        log,
+      });
+    });
+    await phase('scale', 'Scale-out: 1 vs 3 worker processes, latency-bound', async (r) => {
+      const runs = [];
+      for (const workers of [1, 3]) {
+        await r.client.flushall();
+        const run = await runScaleOut(group, r, SETTINGS.scaleOut, workers, {
+          prefix: `bench-scale-${workers}`,
+          secret,
+        });
+        log(
+          `  ${workers} worker(s): ${run.usersPerSecond.toFixed(1)} users/s, ${(run.wallMs / 1000).toFixed(1)} s`,
+        );
+        runs.push(run);
+      }
+      results.scaleOut = { settings: SETTINGS.scaleOut, runs };
+    });
+  } finally {
+    await group.stopAll();
+    closeAgent();
+  }
+  results.processes = { exits: group.exits, strayOutput: group.strayOutput() };
+
+  results.machine.loadAverageAtEnd = os.loadavg();
+  results.durationSeconds = Math.round((Date.now() - started) / 1000);
+  results.rows = buildRows(results);
+  const markdown = renderMarkdown(results);
+  const dir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const jsonFile = path.join(dir, 'latest.json');
+  fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  formatLikeTheRepo(jsonFile);
+  fs.writeFileSync(path.join(dir, 'latest.md'), markdown);
+  log(`\n${markdown}`);
+  log(`written: bench/results/latest.md, bench/results/latest.json (${results.durationSeconds} s)`);
+  // A complete run also refreshes the README's section, so the figures there always come from a real run.
+  if (results.failures.length === 0 && !process.env.BENCH_PHASES) {
+    updateReadme(renderSummary(results));
+    log('README.md: Benchmarks section updated');
+  }
+  if (results.failures.length > 0 || process.env.BENCH_KEEP_LOGS) log(`process logs kept in ${group.logDir}`);
+  else group.removeLogs();
+  return results.failures.length > 0 ? 1 : 0;
+}
+
+/** Replaces the README's Benchmarks section (between its markers) with the intro and this run's summary. */
+function updateReadme(summary: string): void {
+  const readme = path.join(ROOT, 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const intro = fs.readFileSync(path.join(ROOT, 'bench', 'readme-intro.md'), 'utf8').trim();
+  const latest = summary.replace(/^### Benchmark results — (\S+)/, 'Latest run, $1:');
+  const details = 'The details behind each row are in [`bench/results/latest.md`](bench/results/latest.md).';
+  fs.writeFileSync(
+    readme,
+    `${text.slice(0, i + start.length)}\n${intro}\n\n${latest}\n\n${details}\n${text.slice(j)}`,
+  );
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
