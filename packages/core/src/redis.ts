@@ -19,7 +19,13 @@ export function createRedis(url: string, options: RedisConnectionOptions = {}): 
   };
   const tuned: RedisOptions = options.failFast
     ? // Request paths also pipeline automatically: concurrent webhooks share one write to Redis.
-      { ...base, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, enableAutoPipelining: true }
+      {
+        ...base,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        connectTimeout: 2000,
+        enableAutoPipelining: true,
+      }
     : { ...base, maxRetriesPerRequest: null };
   return new Redis(url, tuned);
 }
