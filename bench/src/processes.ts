@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The plain helpers, not the package index: that one brings vitest fixtures, which only load under vitest.
+import { findFreePort } from '@dirsync/testing/redis-server';
 import { Redis } from 'ioredis';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,23 +15,11 @@ const APPS = {
   sim: 'apps/genesys-sim/dist/main.js',
 } as const;
 
+export { findFreePort };
+
 export type AppName = keyof typeof APPS;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Asks the OS for a free TCP port on loopback. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not read a probe port'))));
-    });
-  });
-}
 
 /** Polls `probe` until it returns true; throws after `timeoutMs` naming `what`. */
 export async function waitFor(

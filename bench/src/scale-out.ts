@@ -1,7 +1,7 @@
 import { deliver, Signer } from './hr-events.js';
-import type { Child, ProcessGroup, RedisHandle } from './processes.js';
+import type { ProcessGroup, RedisHandle } from './processes.js';
 import { type TargetActivity, TargetRecorder } from './request-log.js';
-import { SyncProbe, startApi, startSim, startWorkerProcess } from './stack.js';
+import { startSyncStack } from './stack.js';
 import { userIds, WorkloadBuilder } from './workloads.js';
 
 export interface ScaleOutSettings {
@@ -35,31 +35,13 @@ export async function runScaleOut(
   workers: number,
   options: { prefix: string; secret: string },
 ): Promise<ScaleOutRun> {
-  const sim = await startSim(group, {
-    limitPerMinute: settings.budgetPerMinute,
-    latencyMs: settings.latencyMs,
+  const { sim, api, probe, started, stop } = await startSyncStack(group, redis, settings, {
+    prefix: options.prefix,
+    secret: options.secret,
+    workers: workers,
+    workerName: 'scale-worker',
   });
-  const started: Child[] = [sim.child];
-  const probe = new SyncProbe(redis, options.prefix);
   try {
-    const api = await startApi(group, {
-      redis,
-      prefix: options.prefix,
-      secret: options.secret,
-      budgetPerMinute: settings.budgetPerMinute,
-    });
-    started.push(api.child);
-    for (let i = 0; i < workers; i++) {
-      started.push(
-        await startWorkerProcess(group, `scale-worker-${i + 1}`, {
-          redis,
-          prefix: options.prefix,
-          sim,
-          budgetPerMinute: settings.budgetPerMinute,
-          concurrency: settings.concurrency,
-        }),
-      );
-    }
     const builder = new WorkloadBuilder(options.prefix, userIds('HR', settings.users));
     const workload = builder.build('cold');
     await probe.queue.pause();
@@ -88,7 +70,6 @@ export async function runScaleOut(
       converged: users.filter((u) => u.title === 'Agent').length,
     };
   } finally {
-    await probe.close();
-    for (const child of started.reverse()) await group.stop(child);
+    await stop();
   }
 }

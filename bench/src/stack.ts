@@ -181,3 +181,56 @@ export function peakRssMb(child: Child): number {
   if (pid === undefined) throw new Error(`${child.name} has no pid`);
   return peakRssBytes(pid) / (1024 * 1024);
 }
+
+export interface SyncStack {
+  sim: SimProcess;
+  api: ApiProcess;
+  probe: SyncProbe;
+  /** Every process started, in order (the simulator first). */
+  started: Child[];
+  /** Stops the processes, newest first, and closes the probe. */
+  stop(): Promise<void>;
+}
+
+/** The simulator (limit = budget), the ingest API and `workers` worker processes, as operators run them. */
+export async function startSyncStack(
+  group: ProcessGroup,
+  redis: RedisHandle,
+  settings: { budgetPerMinute: number; latencyMs: number; concurrency: number },
+  options: { prefix: string; secret: string; workers: number; workerName: string },
+): Promise<SyncStack> {
+  const sim = await startSim(group, {
+    limitPerMinute: settings.budgetPerMinute,
+    latencyMs: settings.latencyMs,
+  });
+  const started: Child[] = [sim.child];
+  const probe = new SyncProbe(redis, options.prefix);
+  const stop = async () => {
+    await probe.close();
+    for (const child of [...started].reverse()) await group.stop(child);
+  };
+  try {
+    const api = await startApi(group, {
+      redis,
+      prefix: options.prefix,
+      secret: options.secret,
+      budgetPerMinute: settings.budgetPerMinute,
+    });
+    started.push(api.child);
+    for (let i = 0; i < options.workers; i++) {
+      started.push(
+        await startWorkerProcess(group, `${options.workerName}-${i + 1}`, {
+          redis,
+          prefix: options.prefix,
+          sim,
+          budgetPerMinute: settings.budgetPerMinute,
+          concurrency: settings.concurrency,
+        }),
+      );
+    }
+    return { sim, api, probe, started, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

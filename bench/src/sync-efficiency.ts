@@ -1,8 +1,8 @@
 import { deliver, type HrEvent, Signer } from './hr-events.js';
 import { NaiveSync } from './naive-sync.js';
-import type { Child, ProcessGroup, RedisHandle } from './processes.js';
+import type { ProcessGroup, RedisHandle } from './processes.js';
 import { fullMinuteCounts, maxInWindow, type TargetActivity, TargetRecorder } from './request-log.js';
-import { CLIENT, type SimProcess, SyncProbe, startApi, startSim, startWorkerProcess } from './stack.js';
+import { CLIENT, type SimProcess, startSim, startSyncStack } from './stack.js';
 import { userIds, WORKLOAD_ORDER, type Workload, WorkloadBuilder, type WorkloadKey } from './workloads.js';
 
 export interface SyncSettings {
@@ -93,31 +93,13 @@ export async function runDirsyncWorkloads(
   options: { prefix: string; secret: string; workloads?: readonly WorkloadKey[]; log?: (m: string) => void },
 ): Promise<DirsyncSyncResult> {
   const log = options.log ?? (() => {});
-  const sim = await startSim(group, {
-    limitPerMinute: settings.budgetPerMinute,
-    latencyMs: settings.latencyMs,
+  const { sim, api, probe, started, stop } = await startSyncStack(group, redis, settings, {
+    prefix: options.prefix,
+    secret: options.secret,
+    workers: settings.workers,
+    workerName: 'worker',
   });
-  const started: Child[] = [sim.child];
-  const probe = new SyncProbe(redis, options.prefix);
   try {
-    const api = await startApi(group, {
-      redis,
-      prefix: options.prefix,
-      secret: options.secret,
-      budgetPerMinute: settings.budgetPerMinute,
-    });
-    started.push(api.child);
-    for (let i = 0; i < settings.workers; i++) {
-      started.push(
-        await startWorkerProcess(group, `worker-${i + 1}`, {
-          redis,
-          prefix: options.prefix,
-          sim,
-          budgetPerMinute: settings.budgetPerMinute,
-          concurrency: settings.concurrency,
-        }),
-      );
-    }
     const recorder = new TargetRecorder(sim.admin);
     const builder = new WorkloadBuilder(options.prefix, userIds('HR', settings.users));
     const signer = new Signer(options.secret, options.prefix);
@@ -155,8 +137,7 @@ export async function runDirsyncWorkloads(
     };
     return { settings, runs, session };
   } finally {
-    await probe.close();
-    for (const child of started.reverse()) await group.stop(child);
+    await stop();
   }
 }
 
