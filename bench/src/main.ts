@@ -215,12 +215,14 @@ async function main(): Promise<number> {
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const jsonFile = path.join(dir, 'latest.json');
+  // A partial run (BENCH_PHASES) must not replace the last complete results.
+  const name = process.env.BENCH_PHASES ? 'partial' : 'latest';
+  const jsonFile = path.join(dir, `${name}.json`);
   fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
   formatLikeTheRepo(jsonFile);
-  fs.writeFileSync(path.join(dir, 'latest.md'), markdown);
+  fs.writeFileSync(path.join(dir, `${name}.md`), markdown);
   log(`\n${markdown}`);
-  log(`written: bench/results/latest.md, bench/results/latest.json (${results.durationSeconds} s)`);
+  log(`written: bench/results/${name}.md, bench/results/${name}.json (${results.durationSeconds} s)`);
   // A complete run also refreshes the README's section, so the figures there always come from a real run.
   if (results.failures.length === 0 && !process.env.BENCH_PHASES) {
     updateReadme(renderSummary(results));
