@@ -23,8 +23,8 @@ export async function createPreview(deps: {
 }): Promise<PreviewEvent | undefined> {
   const { config, people, budget, logger } = deps;
   // Loaded even without credentials: a bad mapping or policy file stops the API at start-up too.
-  const mapping = await loadMapping(config.MAPPING_FILE === undefined ? {} : { file: config.MAPPING_FILE });
-  const policy = await loadPolicy(config.POLICY_FILE === undefined ? {} : { file: config.POLICY_FILE });
+  const mapping = await loadMapping({ file: config.MAPPING_FILE });
+  const policy = await loadPolicy({ file: config.POLICY_FILE });
   if (!config.GENESYS_CLIENT_ID || !config.GENESYS_CLIENT_SECRET) return undefined;
   const target = createTargetClient(config, { budget, userAgent: 'dirsync-preview', logger });
   const cache = new TargetCache({ redis: people.redis, keys: people.keys });

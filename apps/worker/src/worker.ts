@@ -45,8 +45,8 @@ export async function startWorker(
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
   // Bad mapping or policy files stop start-up here, not at the first event.
-  const mapping = await loadMapping(config.MAPPING_FILE === undefined ? {} : { file: config.MAPPING_FILE });
-  const policy = await loadPolicy(config.POLICY_FILE === undefined ? {} : { file: config.POLICY_FILE });
+  const mapping = await loadMapping({ file: config.MAPPING_FILE });
+  const policy = await loadPolicy({ file: config.POLICY_FILE });
 
   const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker' });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));

@@ -14,6 +14,7 @@ export {
 } from './env.js';
 export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './errors.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { describeReadFailure } from './read-failure.js';
 export { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';
 export { createRedis, type RedisConnectionOptions } from './redis.js';
 export { runService, type StartedService } from './run-service.js';

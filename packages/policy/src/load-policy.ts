@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeReadFailure } from '@dirsync/core';
 import { DEFAULT_POLICY_FILE } from './default-policy.js';
 import { parsePolicy, policyFormatOf } from './parse-policy.js';
 import { PolicyLoadError } from './policy-load-error.js';
@@ -8,14 +9,6 @@ import type { RolePolicy } from './role-policy.js';
 export interface LoadPolicyOptions {
   /** Path of the policy file (`.yaml`, `.yml` or `.json`); default the shipped {@link DEFAULT_POLICY_FILE}. */
   file?: string;
-}
-
-function readFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -34,9 +27,13 @@ export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<RoleP
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new PolicyLoadError(file, [{ message: `cannot read the policy file: ${readFailure(error)}` }], {
-      cause: error,
-    });
+    throw new PolicyLoadError(
+      file,
+      [{ message: `cannot read the policy file: ${describeReadFailure(error)}` }],
+      {
+        cause: error,
+      },
+    );
   }
   return parsePolicy(text, { file, format });
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { describeReadFailure } from '@dirsync/core';
 import { compileMapping } from './compile-mapping.js';
 import { DEFAULT_MAPPING_FILE } from './default-mapping.js';
 import type { Mapping, MappingLimits } from './mapping.js';
@@ -8,14 +9,6 @@ import { MappingLoadError } from './mapping-load-error.js';
 export interface LoadMappingOptions extends MappingLimits {
   /** Path of the JSONata mapping; default the shipped Genesys mapping ({@link DEFAULT_MAPPING_FILE}). */
   file?: string;
-}
-
-function readFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -29,7 +22,9 @@ export async function loadMapping(options: LoadMappingOptions = {}): Promise<Map
   try {
     source = await readFile(file, 'utf8');
   } catch (error) {
-    throw new MappingLoadError(file, `cannot read the mapping file: ${readFailure(error)}`, { cause: error });
+    throw new MappingLoadError(file, `cannot read the mapping file: ${describeReadFailure(error)}`, {
+      cause: error,
+    });
   }
   return compileMapping(source, { ...options, file });
 }
