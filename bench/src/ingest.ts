@@ -1,17 +1,9 @@
 import path from 'node:path';
+import { findFreePort, httpOk, type ProcessGroup, waitUntil } from '@dirsync/harness';
 import autocannon from 'autocannon';
 import { Webhook } from 'standardwebhooks';
 import { hrRecord, WEBHOOK_PATH } from './hr-events.js';
-import {
-  type Child,
-  cpuMs,
-  findFreePort,
-  httpOk,
-  type ProcessGroup,
-  type RedisHandle,
-  ROOT,
-  waitFor,
-} from './processes.js';
+import { type Child, cpuMs, type RedisHandle, ROOT, spawnScript } from './processes.js';
 import { startApi } from './stack.js';
 
 export interface IngestSettings {
@@ -92,7 +84,7 @@ function signedRequests(secret: string, tag: string, eventsPerRequest: number): 
 }
 
 function pidOf(child: Child): number {
-  const pid = child.process.pid;
+  const pid = child.child.pid;
   if (pid === undefined) throw new Error(`${child.name} has no pid`);
   return pid;
 }
@@ -187,14 +179,16 @@ export async function runIngest(
   const port = await findFreePort();
   const started: Child[] = [];
   try {
-    const baseline = group.spawnScript('baseline-express', path.join(ROOT, 'bench/src/baseline-server.ts'), {
+    const baseline = spawnScript(group, 'baseline-express', path.join(ROOT, 'bench/src/baseline-server.ts'), {
       PORT: String(port),
       WEBHOOK_SECRET: options.secret,
     });
     started.push(baseline);
     const baselineUrl = `http://127.0.0.1:${port}`;
-    await waitFor(() => httpOk(`${baselineUrl}/healthz`), 'the baseline server', {
-      failed: () => (baseline.running ? undefined : group.tail(baseline)),
+    await waitUntil(() => httpOk(`${baselineUrl}/healthz`), Boolean, {
+      what: 'the baseline server',
+      timeoutMs: 30_000,
+      failed: () => (baseline.running ? undefined : baseline.tail()),
     });
     const api = await startApi(group, { redis, prefix: options.prefix, secret: options.secret });
     started.push(api.child);
@@ -218,7 +212,7 @@ export async function runIngest(
             { ...settings, warmUp: round === 0 },
             { server: target.server, redis: redis.child },
           );
-          for (const c of started) group.assertRunning(c);
+          for (const c of started) c.assertRunning();
           log(
             `  ${target.name}, ${kind}, round ${round + 1}: ${Math.round(r.eventsPerSecond)} events/s, ` +
               `p50 ${r.latencyP50Ms} ms, p99 ${r.latencyP99Ms} ms, answers ${JSON.stringify(r.statuses)}, ` +

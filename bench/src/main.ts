@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describeCheckout } from '@dirsync/harness';
+import { replaceReadmeSection } from '../../scripts/report/readme-section.js';
 import { closeAgent, newSecret } from './hr-events.js';
 import { runIngest } from './ingest.js';
 import { runMemory } from './memory.js';
-import { ProcessGroup, type RedisHandle, ROOT } from './processes.js';
-import { type BenchResults, buildRows, type Machine, renderMarkdown, renderSummary } from './report.js';
+import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
+import { renderBenchmarksSection } from './readme-summary.js';
+import { type BenchResults, buildRows, type Machine, renderMarkdown } from './report.js';
 import { runScaleOut } from './scale-out.js';
 import { runDirsyncWorkloads, runNaiveWorkloads, type SyncSettings } from './sync-efficiency.js';
 
@@ -67,14 +70,6 @@ function selectedPhases(): Set<Phase> {
 }
 
 function machine(): Machine {
-  const git = (...args: string[]) => {
-    try {
-      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return '';
-    }
-  };
-  const dirty = git('status', '--porcelain').length > 0;
   let redis = 'unknown';
   try {
     redis = /v=(\S+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' }))?.[1] ?? redis;
@@ -89,7 +84,7 @@ function machine(): Machine {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     memoryGb: os.totalmem() / 1024 ** 3,
     redis,
-    commit: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${dirty ? ' + uncommitted changes' : ''}`,
+    commit: describeCheckout(),
     loadAverageAtStart: os.loadavg(),
   };
 }
@@ -110,7 +105,7 @@ function formatLikeTheRepo(file: string): void {
 async function main(): Promise<number> {
   const started = Date.now();
   const phases = selectedPhases();
-  const group = new ProcessGroup();
+  const group = createBenchGroup();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
@@ -142,7 +137,7 @@ async function main(): Promise<number> {
     log(`\n▶ ${title}`);
     const t0 = Date.now();
     try {
-      redis ??= await group.startRedis();
+      redis ??= await startBenchRedis(group);
       await body(redis);
       log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     } catch (error) {
@@ -225,30 +220,12 @@ async function main(): Promise<number> {
   log(`written: bench/results/${name}.md, bench/results/${name}.json (${results.durationSeconds} s)`);
   // A complete run also refreshes the README's section, so the figures there always come from a real run.
   if (results.failures.length === 0 && !process.env.BENCH_PHASES) {
-    updateReadme(renderSummary(results));
+    replaceReadmeSection('bench', renderBenchmarksSection(results));
     log('README.md: Benchmarks section updated');
   }
   if (results.failures.length > 0 || process.env.BENCH_KEEP_LOGS) log(`process logs kept in ${group.logDir}`);
   else group.removeLogs();
   return results.failures.length > 0 ? 1 : 0;
-}
-
-/** Replaces the README's Benchmarks section (between its markers) with the intro and this run's summary. */
-function updateReadme(summary: string): void {
-  const readme = path.join(ROOT, 'README.md');
-  const text = fs.readFileSync(readme, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) return;
-  const intro = fs.readFileSync(path.join(ROOT, 'bench', 'readme-intro.md'), 'utf8').trim();
-  const latest = summary.replace(/^### Benchmark results — (\S+)/, 'Latest run, $1:');
-  const details = 'The details behind each row are in [`bench/results/latest.md`](bench/results/latest.md).';
-  fs.writeFileSync(
-    readme,
-    `${text.slice(0, i + start.length)}\n${intro}\n\n${latest}\n\n${details}\n${text.slice(j)}`,
-  );
 }
 
 main().then(

@@ -1,5 +1,6 @@
+import type { ProcessGroup } from '@dirsync/harness';
 import { deliver, Signer } from './hr-events.js';
-import type { Child, ProcessGroup, RedisHandle } from './processes.js';
+import type { Child, RedisHandle } from './processes.js';
 import { peakRssMb, rssMb, SyncProbe, startApi, startSim, startWorkerProcess } from './stack.js';
 import { userIds, WorkloadBuilder } from './workloads.js';
 
@@ -85,7 +86,7 @@ export async function runMemory(
     started.push(worker);
     const workerStartRssMb = rssMb(worker);
     const t1 = Date.now();
-    const syncedAt = await probe.drained({ timeoutMs: 10 * 60_000, watch: started, group });
+    const syncedAt = await probe.drained({ timeoutMs: 10 * 60_000, watch: started });
     const drainMs = syncedAt - t1;
     const workerPeakRssMb = peakRssMb(worker);
     const redisAfterDrain = await usedMemory(redis);

@@ -1,6 +1,6 @@
+import type { ExitRecord } from '@dirsync/harness';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
-import type { ExitRecord } from './processes.js';
 import type { ScaleOutRun, ScaleOutSettings } from './scale-out.js';
 import type { DirsyncSyncResult, NaiveSyncResult, SyncSettings, WorkloadRun } from './sync-efficiency.js';
 

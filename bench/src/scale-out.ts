@@ -1,5 +1,6 @@
+import type { ProcessGroup } from '@dirsync/harness';
 import { deliver, Signer } from './hr-events.js';
-import type { ProcessGroup, RedisHandle } from './processes.js';
+import type { RedisHandle } from './processes.js';
 import { type TargetActivity, TargetRecorder } from './request-log.js';
 import { startSyncStack } from './stack.js';
 import { userIds, WorkloadBuilder } from './workloads.js';
@@ -55,7 +56,7 @@ export async function runScaleOut(
     await recorder.mark();
     const t0 = Date.now();
     await probe.queue.resume();
-    const syncedAt = await probe.drained({ timeoutMs: 10 * 60_000, watch: started, group });
+    const syncedAt = await probe.drained({ timeoutMs: 10 * 60_000, watch: started });
     const target = await recorder.collect();
     const counters = await sim.admin.counters();
     const users = await sim.admin.listUsers();

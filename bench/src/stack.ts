@@ -1,19 +1,11 @@
 import fs from 'node:fs';
 import { JOBS, QUEUES } from '@dirsync/contracts';
 import { SimAdminClient } from '@dirsync/genesys-sim';
+import { findFreePort, httpOk, type ManagedProcess, type ProcessGroup, waitUntil } from '@dirsync/harness';
 import { createKeys, type SyncKeys } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  type Child,
-  findFreePort,
-  httpOk,
-  type ProcessGroup,
-  peakRssBytes,
-  type RedisHandle,
-  sleep,
-  waitFor,
-} from './processes.js';
+import { type Child, peakRssBytes, type RedisHandle, sleep } from './processes.js';
 
 export const CLIENT = { id: 'dirsync-local', secret: 'dirsync-local-secret' };
 
@@ -40,9 +32,7 @@ export async function startSim(
     GENESYS_CLIENT_SECRET: CLIENT.secret,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(() => httpOk(`${url}/healthz`), 'the simulator to listen', {
-    failed: () => (child.running ? undefined : group.tail(child)),
-  });
+  await waitUntilReady(child, `${url}/healthz`, 'the simulator to listen');
   return { child, url, admin: new SimAdminClient(url), ...options };
 }
 
@@ -66,9 +56,7 @@ export async function startApi(
   if (options.secret) env.WEBHOOK_SECRET = options.secret;
   const child = group.spawnApp('api', 'api', env);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(() => httpOk(`${url}/readyz`), 'the ingest API to be ready', {
-    failed: () => (child.running ? undefined : group.tail(child)),
-  });
+  await waitUntilReady(child, `${url}/readyz`, 'the ingest API to be ready');
   return { child, url };
 }
 
@@ -98,10 +86,17 @@ export async function startWorkerProcess(
     // Metrics on a free port: its /healthz tells the bench the worker is consuming.
     WORKER_METRICS_PORT: String(metricsPort),
   });
-  await waitFor(() => httpOk(`http://127.0.0.1:${metricsPort}/healthz`), `${name} to start`, {
-    failed: () => (child.running ? undefined : group.tail(child)),
-  });
+  await waitUntilReady(child, `http://127.0.0.1:${metricsPort}/healthz`, `${name} to start`);
   return child;
+}
+
+/** Waits until `url` answers 2xx; fails at once, with its last output, if the process exits. */
+function waitUntilReady(child: ManagedProcess, url: string, what: string): Promise<boolean> {
+  return waitUntil(() => httpOk(url), Boolean, {
+    what,
+    timeoutMs: 30_000,
+    failed: () => (child.running ? undefined : child.tail()),
+  });
 }
 
 /** The bench's own view of a prefix's queue and person states: when is everything synced? */
@@ -142,10 +137,10 @@ export class SyncProbe {
    * Waits until every person is synced (resolving with that moment, epoch ms) and then until no job is left, so
    * the next workload starts clean. Throws after `timeoutMs`, or when a watched process dies.
    */
-  async drained(options: { timeoutMs: number; watch?: Child[]; group: ProcessGroup }): Promise<number> {
+  async drained(options: { timeoutMs: number; watch?: Child[] }): Promise<number> {
     const deadline = Date.now() + options.timeoutMs;
     const check = () => {
-      for (const c of options.watch ?? []) options.group.assertRunning(c);
+      for (const c of options.watch ?? []) c.assertRunning();
       if (Date.now() > deadline)
         throw new Error(`timed out after ${options.timeoutMs} ms waiting for the sync`);
     };
@@ -169,7 +164,7 @@ export class SyncProbe {
 
 /** Current RSS of a child process, in MB. */
 export function rssMb(child: Child): number {
-  const pid = child.process.pid;
+  const pid = child.child.pid;
   if (pid === undefined) throw new Error(`${child.name} has no pid`);
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? Number.NaN) / 1024;
@@ -177,7 +172,7 @@ export function rssMb(child: Child): number {
 
 /** Peak RSS of a child process, in MB. */
 export function peakRssMb(child: Child): number {
-  const pid = child.process.pid;
+  const pid = child.child.pid;
   if (pid === undefined) throw new Error(`${child.name} has no pid`);
   return peakRssBytes(pid) / (1024 * 1024);
 }

@@ -1,6 +1,7 @@
+import type { ProcessGroup } from '@dirsync/harness';
 import { deliver, type HrEvent, Signer } from './hr-events.js';
 import { NaiveSync } from './naive-sync.js';
-import type { ProcessGroup, RedisHandle } from './processes.js';
+import type { RedisHandle } from './processes.js';
 import { fullMinuteCounts, maxInWindow, type TargetActivity, TargetRecorder } from './request-log.js';
 import { CLIENT, type SimProcess, startSim, startSyncStack } from './stack.js';
 import { userIds, WORKLOAD_ORDER, type Workload, WorkloadBuilder, type WorkloadKey } from './workloads.js';
@@ -111,7 +112,7 @@ export async function runDirsyncWorkloads(
       const t0 = Date.now();
       const deliveries = await deliver(api.url, signer, workload.events, settings.deliveryConcurrency);
       const sentAt = Date.now();
-      const syncedAt = await probe.drained({ timeoutMs: 15 * 60_000, watch: started, group });
+      const syncedAt = await probe.drained({ timeoutMs: 15 * 60_000, watch: started });
       const target = await recorder.collect();
       builder.applied(workload);
       const run = summarise(

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, Cluster, hr, spawnApp, stopAndCheck, waitUntil } from './cluster.js';
+import { ProcessGroup } from '@dirsync/harness';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ADMIN, Cluster, hr, stopAndCheck, waitUntil } from './cluster.js';
 import { recordFigures } from './figures.js';
 
 const PERSONAL = [
@@ -61,13 +62,16 @@ describe('access and secrets', () => {
   });
 
   it('production mode refuses to start without secrets, naming each variable', async () => {
-    const api = spawnApp('api-prod', 'api', { NODE_ENV: 'production', REDIS_URL: cluster.redis.url });
+    // Their own group: these processes are meant to exit 1, which the cluster's clean-exit check would refuse.
+    const group = new ProcessGroup({ output: 'memory', appEnv: { LOG_LEVEL: 'debug' } });
+    onTestFinished(() => group.stopAll());
+    const api = group.spawnApp('api-prod', 'api', { NODE_ENV: 'production', REDIS_URL: cluster.redis.url });
     const apiExit = await api.exited;
     expect(apiExit.code).toBe(1);
     const apiText = api.lines.join('\n');
     for (const name of ['WEBHOOK_SECRET', 'ADMIN_USER', 'ADMIN_PASSWORD']) expect(apiText).toContain(name);
 
-    const worker = spawnApp('worker-prod', 'worker', {
+    const worker = group.spawnApp('worker-prod', 'worker', {
       NODE_ENV: 'production',
       REDIS_URL: cluster.redis.url,
     });
@@ -76,7 +80,7 @@ describe('access and secrets', () => {
     for (const name of ['GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET'])
       expect(worker.lines.join('\n')).toContain(name);
 
-    const badMapping = spawnApp('worker-bad-mapping', 'worker', {
+    const badMapping = group.spawnApp('worker-bad-mapping', 'worker', {
       ...cluster.workerEnv,
       MAPPING_FILE: '/nonexistent/mapping.jsonata',
       WORKER_METRICS_PORT: '0',

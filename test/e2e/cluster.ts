@@ -1,84 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { JOBS, QUEUES } from '@dirsync/contracts';
 import { SimAdminClient } from '@dirsync/genesys-sim';
-import { findFreePort, RedisServer, waitForRedis } from '@dirsync/testing';
+import {
+  type ExitRecord,
+  findFreePort,
+  httpOk,
+  type ManagedProcess,
+  ProcessGroup,
+  type RedisServer,
+  waitForRedis,
+  waitUntil,
+} from '@dirsync/harness';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
-import { ROOT } from './figures.js';
+
+export { waitUntil };
 
 export const SECRET = 'whsec_ZTJlLXN1aXRlLXNlY3JldC1mb3Itc2lnbmluZy13ZWJob29rcw==';
 export const ADMIN = { user: 'e2e-ops', password: 'e2e-admin-password-7f3a' };
 export const CLIENT = { id: 'dirsync-local', secret: 'dirsync-local-secret' };
-
-const APPS = {
-  api: 'apps/ingest-api/dist/main.js',
-  worker: 'apps/worker/dist/main.js',
-  sim: 'apps/genesys-sim/dist/main.js',
-};
-
-/** Polls until `done(value)`; throws with the last value after the timeout. */
-export async function waitUntil<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  options: { timeoutMs?: number; what?: string; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  let last = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${options.what ?? 'a condition'}; last: ${JSON.stringify(last)?.slice(0, 1000)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
-    last = await probe();
-  }
-  return last;
-}
-
-export interface AppProcess {
-  name: string;
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts a built app as its own process, configured only by its environment. */
-export function spawnApp(name: string, app: keyof typeof APPS, env: Record<string, string>): AppProcess {
-  const entry = path.join(ROOT, APPS[app]);
-  if (!fs.existsSync(entry))
-    throw new Error(`${APPS[app]} is missing: the end-to-end suite runs the built apps (pnpm build)`);
-  const child = spawn(process.execPath, [entry], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'debug', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream?.on('data', (chunk: Buffer) => {
-      const parts = (rest + chunk.toString()).split('\n');
-      rest = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    });
-  }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { name, child, lines, exited };
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
-}
 
 export interface HrEvent {
   id?: string;
@@ -115,12 +56,13 @@ export interface ClusterOptions {
  * API and N workers, all configured only by their environment, as an operator runs them.
  */
 export class Cluster {
-  readonly redis: RedisServer;
+  /** Every process of the cluster, their output kept as lines (apps log at debug). */
+  readonly group = new ProcessGroup({ output: 'memory', appEnv: { LOG_LEVEL: 'debug' } });
   readonly prefix = `e2e-${Math.random().toString(36).slice(2, 10)}`;
-  readonly processes: AppProcess[] = [];
-  readonly workers: AppProcess[] = [];
-  api!: AppProcess;
-  sim!: AppProcess;
+  readonly workers: ManagedProcess[] = [];
+  redis!: RedisServer;
+  api!: ManagedProcess;
+  sim!: ManagedProcess;
   apiUrl = '';
   simUrl = '';
   simAdmin!: SimAdminClient;
@@ -131,13 +73,8 @@ export class Cluster {
   private readonly hook = new Webhook(SECRET);
   private deliveries = 0;
 
-  private constructor(redis: RedisServer) {
-    this.redis = redis;
-  }
-
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const redis = await RedisServer.start({ appendOnly: true });
-    const cluster = new Cluster(redis);
+    const cluster = new Cluster();
     try {
       await cluster.boot(options);
     } catch (error) {
@@ -148,22 +85,18 @@ export class Cluster {
   }
 
   private async boot(options: ClusterOptions): Promise<void> {
+    this.redis = await this.group.startRedis({ appendOnly: 'always' });
     const simPort = await findFreePort();
     this.simUrl = `http://127.0.0.1:${simPort}`;
-    this.sim = this.track(
-      spawnApp('sim', 'sim', {
-        SIM_PORT: String(simPort),
-        SIM_ADMIN: '1',
-        SIM_RATE_LIMIT_PER_MINUTE: String(options.simLimitPerMinute ?? 100_000),
-        SIM_LATENCY_MS: String(options.simLatencyMs ?? 0),
-        GENESYS_CLIENT_ID: CLIENT.id,
-        GENESYS_CLIENT_SECRET: CLIENT.secret,
-      }),
-    );
-    await waitUntil(() => httpOk(`${this.simUrl}/healthz`), Boolean, {
-      what: 'the simulator',
-      timeoutMs: 30_000,
+    this.sim = this.group.spawnApp('sim', 'sim', {
+      SIM_PORT: String(simPort),
+      SIM_ADMIN: '1',
+      SIM_RATE_LIMIT_PER_MINUTE: String(options.simLimitPerMinute ?? 100_000),
+      SIM_LATENCY_MS: String(options.simLatencyMs ?? 0),
+      GENESYS_CLIENT_ID: CLIENT.id,
+      GENESYS_CLIENT_SECRET: CLIENT.secret,
     });
+    await this.waitReady(this.sim, `${this.simUrl}/healthz`);
     this.simAdmin = new SimAdminClient(this.simUrl);
 
     const common = {
@@ -177,15 +110,13 @@ export class Cluster {
     };
     const apiPort = await findFreePort();
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
-    this.api = this.track(
-      spawnApp('api', 'api', {
-        ...common,
-        PORT: String(apiPort),
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
+    this.api = this.group.spawnApp('api', 'api', {
+      ...common,
+      PORT: String(apiPort),
+      WEBHOOK_SECRET: SECRET,
+      ADMIN_USER: ADMIN.user,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
     this.workerEnv = {
       ...common,
       QUARANTINE_PROBE_SECONDS: '1',
@@ -196,35 +127,35 @@ export class Cluster {
       ...options.workerEnv,
     };
     for (let i = 0; i < (options.workers ?? 2); i++) await this.startWorker();
-    await waitUntil(() => httpOk(`${this.apiUrl}/readyz`), Boolean, { what: 'the API', timeoutMs: 30_000 });
+    await this.waitReady(this.api, `${this.apiUrl}/readyz`);
     this.client = new Redis(this.redis.url, { maxRetriesPerRequest: null });
     this.client.on('error', () => {});
     this.queue = new Queue(QUEUES.sync, { connection: this.client, prefix: this.prefix });
     this.queue.on('error', () => {});
   }
 
-  private track(p: AppProcess): AppProcess {
-    this.processes.push(p);
-    return p;
+  private async waitReady(app: ManagedProcess, url: string): Promise<void> {
+    await waitUntil(() => httpOk(url), Boolean, {
+      what: `${app.name} to be ready`,
+      timeoutMs: 30_000,
+      failed: () => (app.running ? undefined : `exited:\n${app.tail()}`),
+    });
   }
 
   /** Starts one more worker process and waits until it consumes. */
-  async startWorker(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+  async startWorker(extraEnv: Record<string, string> = {}): Promise<ManagedProcess> {
     const port = await findFreePort();
-    const worker = this.track(
-      spawnApp(`worker-${this.workers.length}`, 'worker', {
-        ...this.workerEnv,
-        WORKER_METRICS_PORT: String(port),
-        ...extraEnv,
-      }),
-    );
+    const worker = this.group.spawnApp(`worker-${this.workers.length}`, 'worker', {
+      ...this.workerEnv,
+      WORKER_METRICS_PORT: String(port),
+      ...extraEnv,
+    });
     this.workers.push(worker);
-    await waitUntil(
-      async () => worker.lines.some((l) => l.includes('worker started')) || worker.child.exitCode !== null,
-      Boolean,
-      { what: `${worker.name} to start`, timeoutMs: 30_000 },
-    );
-    if (worker.child.exitCode !== null) throw new Error(`${worker.name} exited: ${worker.lines.join('\n')}`);
+    await waitUntil(async () => worker.lines.some((l) => l.includes('worker started')), Boolean, {
+      what: `${worker.name} to start`,
+      timeoutMs: 30_000,
+      failed: () => (worker.running ? undefined : `exited:\n${worker.tail()}`),
+    });
     return worker;
   }
 
@@ -290,7 +221,7 @@ export class Cluster {
 
   /** Every log line of every process so far. */
   allLogLines(): string[] {
-    return this.processes.flatMap((p) => p.lines);
+    return this.group.processes.flatMap((p) => p.lines);
   }
 
   async restartRedis(downMs: number, duringDown?: () => Promise<void>): Promise<void> {
@@ -319,20 +250,12 @@ export class Cluster {
     );
   }
 
-  /** SIGTERM everything; returns each process's exit. */
-  async stop(): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
+  /** SIGTERM everything (apps, then the simulator, Redis last); returns each process's exit. */
+  async stop(): Promise<ExitRecord[]> {
     await this.queue?.close().catch(() => {});
     this.client?.disconnect();
-    const exits: Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }> = [];
-    // Workers and API first (they drain), the simulator after, Redis last.
-    const order = [...this.processes.filter((p) => p !== this.sim), ...(this.sim ? [this.sim] : [])];
-    for (const p of order) {
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-      const exit = await p.exited;
-      exits.push({ name: p.name, ...exit });
-    }
-    await this.redis.dispose();
-    return exits;
+    await this.group.stopAll();
+    return this.group.exits;
   }
 }
 

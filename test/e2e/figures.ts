@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '@dirsync/harness';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const RESULTS_DIR = path.join(ROOT, 'test/e2e/results');
+/** Where the suite leaves its figures (git-ignored); `pnpm report` turns them into the README's section. */
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test/e2e/results');
+/** What the run measured: `{ commit, startedAt }`. */
+export const RUN_FILE = 'run.json';
 
 export interface Figures {
   /** The property this run proves. */
@@ -12,7 +14,13 @@ export interface Figures {
   figures: Record<string, number | string>;
 }
 
-/** Records what one end-to-end test measured; the suite's teardown turns them into the README's section. */
+export interface RunInfo {
+  /** `git rev-parse --short HEAD`, plus ` (dirty)` for uncommitted changes. */
+  commit: string;
+  startedAt: string;
+}
+
+/** Records what one end-to-end test measured, next to the run's commit. */
 export function recordFigures(name: string, figures: Figures): void {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);

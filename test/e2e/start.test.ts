@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SimAdminClient } from '@dirsync/genesys-sim';
-import { findFreePort } from '@dirsync/testing';
+import { findFreePort, REPO_ROOT, readEnvFile } from '@dirsync/harness';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { hr, waitUntil } from './cluster.js';
-import { ROOT } from './figures.js';
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -21,15 +20,20 @@ async function answers(url: string): Promise<boolean> {
 describe('pnpm start', () => {
   it('brings up Redis, the simulator, the API and a worker; an event flows through; Ctrl-C stops it all', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsync-start-'));
+    // A data folder and credentials file left readable by others (an older start, a copy): start keeps the saved
+    // credentials and makes both private again.
+    fs.chmodSync(dataDir, 0o755);
+    fs.writeFileSync(path.join(dataDir, 'local.env'), 'ADMIN_USER=kept-admin\n', { mode: 0o644 });
+    fs.chmodSync(path.join(dataDir, 'local.env'), 0o644);
     const [port, simPort, metricsPort, redisPort] = await Promise.all([
       findFreePort(),
       findFreePort(),
       findFreePort(),
       findFreePort(),
     ]);
-    // Nothing answers at this REDIS_URL: start.mjs must start its own redis-server with AOF in the data dir.
-    const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      cwd: ROOT,
+    // Nothing answers at this REDIS_URL: start must run its own redis-server with AOF in the data dir.
+    const child = spawn(process.execPath, ['--conditions=@dirsync/source', 'scripts/run.mjs', 'start'], {
+      cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -60,14 +64,11 @@ describe('pnpm start', () => {
       expect(banner).toContain(`http://127.0.0.1:${port}/admin/queues`);
       expect(fs.existsSync(path.join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
 
-      const env = Object.fromEntries(
-        fs
-          .readFileSync(path.join(dataDir, 'local.env'), 'utf8')
-          .split('\n')
-          .filter((l) => /^[A-Z_]+=/.test(l))
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      );
+      const env = readEnvFile(path.join(dataDir, 'local.env'));
       expect(env.WEBHOOK_SECRET).toMatch(/^whsec_/);
+      expect(env.ADMIN_USER).toBe('kept-admin');
+      expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dataDir, 'local.env')).mode & 0o777).toBe(0o600);
       expect(banner).toContain(env.ADMIN_PASSWORD);
 
       const body = JSON.stringify({ id: 'start-1', event: 'user.created', data: hr('START-1') });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasRedisServerBinary, RedisServer, waitForRedis } from './redis-server.js';
+import { hasRedisServerBinary, RedisServer, waitForRedis } from '@dirsync/harness';
 
 export interface ProvidedRedis {
   url: string;
@@ -76,7 +76,13 @@ export async function provideRedis(env: NodeJS.ProcessEnv = process.env): Promis
   if (container) return container;
   if (hasRedisServerBinary()) {
     const server = await RedisServer.start();
-    return { url: server.url, source: 'redis-server', stop: () => server.dispose() };
+    return {
+      url: server.url,
+      source: 'redis-server',
+      stop: async () => {
+        await server.dispose();
+      },
+    };
   }
   throw new Error(`No Redis available for the integration tests.\n${HOW_TO_GET_REDIS}`);
 }
