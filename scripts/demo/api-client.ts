@@ -1,27 +1,52 @@
 // A small client for the ingest API, signing webhooks as a Standard Webhooks sender does.
 import { createHmac, randomUUID } from 'node:crypto';
 
+import type { Preview, Report, ReportSummary, SyncStatus, WebhookAnswer } from './api-types.js';
+import type { HrEvent } from './workload.js';
+
 /** Something about the stack that stops the demo, with what to do about it. */
 export class DemoError extends Error {}
 
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body; its shape is checked by the caller that knows the route. */
+  json: unknown;
+}
+
+export interface ApiOptions {
+  baseUrl: string;
+  secret?: string | undefined;
+  adminUser?: string | undefined;
+  adminPassword?: string | undefined;
+  /** Where the credentials came from, for messages. */
+  source?: string;
+}
+
 /**
- * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the base64-decoded secret after `whsec_`.
- * @param {string} secret
- * @param {string} id
- * @param {number} timestamp seconds since the epoch
- * @param {string} body the exact bytes sent
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the base64-decoded secret after `whsec_`;
+ * `timestamp` in seconds since the epoch, `body` the exact bytes sent.
  */
-export function signWebhook(secret, id, timestamp, body) {
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
+export interface Delivery {
+  status: number;
+  json: WebhookAnswer;
+  webhookId: string;
+  body: string;
+}
+
 export class DirsyncApi {
-  /**
-   * @param {{ baseUrl: string, secret?: string, adminUser?: string, adminPassword?: string, source?: string }} options
-   *   `source` names where the credentials came from, for messages.
-   */
-  constructor(options) {
+  readonly baseUrl: string;
+  readonly source: string;
+  private readonly secret: string | undefined;
+  private readonly authorization: string | undefined;
+
+  constructor(options: ApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.source = options.source ?? 'the environment';
     // During a rotation several secrets are configured, separated by spaces: any one verifies.
@@ -33,7 +58,7 @@ export class DirsyncApi {
   }
 
   /** An admin call that must succeed: a 401 here means the credentials changed under us. */
-  async admin(method, path, body) {
+  async admin(method: string, path: string, body?: string): Promise<ApiResponse> {
     const res = await this.request(method, path, { admin: true, body });
     if (res.status === 401) {
       throw new DemoError(
@@ -43,11 +68,16 @@ export class DirsyncApi {
     return res;
   }
 
-  async request(method, path, { body, headers = {}, admin = false, timeoutMs = 15_000 } = {}) {
-    const allHeaders = { ...headers };
+  async request(
+    method: string,
+    path: string,
+    options: { body?: string; headers?: Record<string, string>; admin?: boolean; timeoutMs?: number } = {},
+  ): Promise<ApiResponse> {
+    const { body, headers = {}, admin = false, timeoutMs = 15_000 } = options;
+    const allHeaders: Record<string, string> = { ...headers };
     if (admin && this.authorization) allHeaders.authorization = this.authorization;
     if (body !== undefined && !allHeaders['content-type']) allHeaders['content-type'] = 'application/json';
-    let response;
+    let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
@@ -56,12 +86,13 @@ export class DirsyncApi {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
+      const { cause, message } = error as Error & { cause?: { code?: string } };
       throw new DemoError(
-        `nothing answers at ${this.baseUrl} (${error.cause?.code ?? error.message}): start the stack first: pnpm start`,
+        `nothing answers at ${this.baseUrl} (${cause?.code ?? message}): start the stack first: pnpm start`,
       );
     }
     const text = await response.text();
-    let json;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
@@ -71,19 +102,27 @@ export class DirsyncApi {
   }
 
   /** GET /readyz: the API answers and its Redis does. */
-  ready() {
+  ready(): Promise<ApiResponse> {
     return this.request('GET', '/readyz', { timeoutMs: 3000 });
   }
 
   /**
    * Delivers one webhook (one event, or `{events}`): signed, retried on 429/503 as a sender would. The same
    * `webhookId` and `body` make a re-delivery.
-   * @returns {Promise<{ status: number, json: any, webhookId: string, body: string }>}
    */
-  async deliver(payload, { webhookId = `msg_${randomUUID()}`, body = JSON.stringify(payload) } = {}) {
+  async deliver(
+    payload: HrEvent | { events: HrEvent[] } | undefined,
+    {
+      webhookId = `msg_${randomUUID()}`,
+      body = JSON.stringify(payload),
+    }: { webhookId?: string; body?: string } = {},
+  ): Promise<Delivery> {
     for (let attempt = 1; ; attempt++) {
       const timestamp = Math.floor(Date.now() / 1000);
-      const headers = { 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp) };
+      const headers: Record<string, string> = {
+        'webhook-id': webhookId,
+        'webhook-timestamp': String(timestamp),
+      };
       if (this.secret) headers['webhook-signature'] = signWebhook(this.secret, webhookId, timestamp, body);
       const res = await this.request('POST', '/webhooks/directory-sync', { body, headers });
       if ((res.status === 429 || res.status === 503) && attempt < 5) {
@@ -93,19 +132,19 @@ export class DirsyncApi {
       }
       if (res.status === 401) {
         throw new DemoError(
-          `the API refused the webhook signature (${res.json?.error?.message ?? res.text}): it runs with another ` +
+          `the API refused the webhook signature (${errorMessage(res) ?? res.text}): it runs with another ` +
             `WEBHOOK_SECRET than ${this.source} holds. Restart the stack (pnpm start), or set WEBHOOK_SECRET.`,
         );
       }
       if (res.status !== 202) {
         throw new DemoError(`the API answered ${res.status} to a webhook: ${res.text.slice(0, 500)}`);
       }
-      return { status: res.status, json: res.json, webhookId, body };
+      return { status: res.status, json: res.json as WebhookAnswer, webhookId, body };
     }
   }
 
   /** GET /admin/status; undefined when the API refuses these admin credentials (401). */
-  async status() {
+  async status(): Promise<SyncStatus | undefined> {
     const res = await this.request('GET', '/admin/status', { admin: true });
     if (res.status === 401) return undefined;
     if (res.status === 403) {
@@ -115,11 +154,11 @@ export class DirsyncApi {
       );
     }
     if (res.status !== 200) throw new DemoError(`GET /admin/status answered ${res.status}: ${res.text}`);
-    return res.json;
+    return res.json as SyncStatus;
   }
 
   /** GET /admin/status, which must succeed. */
-  async requireStatus() {
+  async requireStatus(): Promise<SyncStatus> {
     const status = await this.status();
     if (!status)
       throw new DemoError(
@@ -129,15 +168,15 @@ export class DirsyncApi {
   }
 
   /** Report summaries, latest first, generated at or after `sinceMs`. */
-  async reportsSince(sinceMs) {
-    const out = [];
-    let before;
+  async reportsSince(sinceMs: number): Promise<ReportSummary[]> {
+    const out: ReportSummary[] = [];
+    let before: number | undefined;
     for (;;) {
       const query = new URLSearchParams({ limit: '500', kind: 'sync' });
       if (before !== undefined) query.set('before', new Date(before).toISOString());
       const res = await this.admin('GET', `/admin/reports?${query}`);
       if (res.status !== 200) throw new DemoError(`GET /admin/reports answered ${res.status}: ${res.text}`);
-      const page = res.json.reports ?? [];
+      const page = (res.json as { reports?: ReportSummary[] }).reports ?? [];
       for (const summary of page) if (Date.parse(summary.generatedAt) >= sinceMs) out.push(summary);
       const oldest = page.at(-1);
       if (page.length < 500 || !oldest || Date.parse(oldest.generatedAt) < sinceMs) return out;
@@ -145,18 +184,24 @@ export class DirsyncApi {
     }
   }
 
-  async report(id) {
+  async report(id: string): Promise<Report> {
     const res = await this.admin('GET', `/admin/reports/${encodeURIComponent(id)}`);
     if (res.status !== 200)
       throw new DemoError(`GET /admin/reports/${id} answered ${res.status}: ${res.text}`);
-    return res.json;
+    return res.json as Report;
   }
 
   /** POST /admin/preview: the SCIM requests an event would cause; undefined when preview is unavailable. */
-  async preview(event) {
+  async preview(event: HrEvent): Promise<Preview | undefined> {
     const res = await this.admin('POST', '/admin/preview', JSON.stringify(event));
     if (res.status === 503) return undefined;
     if (res.status !== 200) throw new DemoError(`POST /admin/preview answered ${res.status}: ${res.text}`);
-    return res.json;
+    return res.json as Preview;
   }
+}
+
+/** The `{ error: { message } }` of an error answer, if it has one. */
+function errorMessage(res: ApiResponse): string | undefined {
+  const body = res.json as { error?: { message?: string } } | undefined;
+  return body?.error?.message;
 }

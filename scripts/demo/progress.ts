@@ -3,19 +3,30 @@
 
 const WIDTH = 30;
 
-/**
- * @param {NodeJS.WriteStream} stream
- * @param {{ color: boolean }} options
- */
-export function createProgress(stream, { color }) {
+export interface ProgressState {
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface Progress {
+  update(state: ProgressState): void;
+  /** Leaves the final state on its own line. */
+  finish(state: ProgressState): void;
+  /** Clears a bar in progress so that other output can be written. */
+  interrupt(): void;
+}
+
+/** A progress display on `stream`: a bar redrawn in place on a terminal, a line every 2 s elsewhere. */
+export function createProgress(stream: NodeJS.WriteStream, { color }: { color: boolean }): Progress {
   const tty = Boolean(stream.isTTY);
-  const paint = (code, text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   let lastLine = '';
-  let lastPrinted = { done: -1, total: -1 };
+  let lastPrinted: ProgressState = { done: -1, total: -1 };
   let lastPrintedAt = 0;
   let drawn = false;
 
-  function render({ done, total, detail }) {
+  function render({ done, total, detail }: ProgressState): string {
     const ratio = total > 0 ? Math.min(done / total, 1) : 1;
     const filled = Math.round(ratio * WIDTH);
     const bar = tty
@@ -26,7 +37,6 @@ export function createProgress(stream, { color }) {
   }
 
   return {
-    /** @param {{ done: number, total: number, detail?: string }} state */
     update(state) {
       const line = render(state);
       if (tty) {
@@ -44,7 +54,6 @@ export function createProgress(stream, { color }) {
         lastPrintedAt = now;
       }
     },
-    /** Leaves the final state on its own line. */
     finish(state) {
       const line = render(state);
       if (tty) {
@@ -57,7 +66,6 @@ export function createProgress(stream, { color }) {
       lastPrinted = { done: -1, total: -1 };
       lastPrintedAt = 0;
     },
-    /** Clears a bar in progress so that other output can be written. */
     interrupt() {
       if (tty && drawn) stream.write('\r\x1b[2K');
       drawn = false;
@@ -66,7 +74,7 @@ export function createProgress(stream, { color }) {
 }
 
 /** Cuts a line with ANSI colours to `width` visible characters. */
-function clip(line, width) {
+function clip(line: string, width: number): string {
   let visible = 0;
   let out = '';
   for (let i = 0; i < line.length; i++) {

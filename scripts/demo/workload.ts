@@ -103,8 +103,42 @@ const LAST = [
   'Lerdorf',
 ];
 
+/** One person as the HR system sends them (null: the field is empty in HR). */
+export interface HrRecord {
+  externalId: string;
+  firstName?: string;
+  lastName?: string;
+  workEmail?: string | null;
+  title?: string | null;
+  departmentCode?: string | null;
+  level?: string | null;
+  costCenter?: string | null;
+  hireDate?: string;
+  role?: string | null;
+  phone?: string;
+  managerExternalId?: string | null;
+  division?: string;
+}
+
+export type HrEventType = 'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated';
+
+export interface HrEvent {
+  id: string;
+  event: HrEventType;
+  /** Stamped when the event is sent, as an HR system would. */
+  occurredAt?: string;
+  data: HrRecord;
+}
+
+/** The element at `index`, which the workload knows is there. */
+function pick<T>(list: readonly T[], index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`the workload has no element ${index}`);
+  return item;
+}
+
 /** Turns a name into the local part of an e-mail address. */
-function slug(text) {
+function slug(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9]+/g, '.')
@@ -112,29 +146,27 @@ function slug(text) {
     .toLowerCase();
 }
 
-/**
- * The people and the phases of the demo. `tag` makes ids and e-mails unique to this run.
- * @param {string} tag
- */
-export function buildWorkload(tag) {
+export type Workload = ReturnType<typeof buildWorkload>;
+
+/** The people and the phases of the demo. `tag` makes ids and e-mails unique to this run. */
+export function buildWorkload(tag: string) {
   let nameIndex = 0;
   let eventIndex = 0;
-  /** @type {Map<string, Record<string, unknown>>} */
-  const people = new Map();
+  const people = new Map<string, HrRecord>();
 
-  const newEventId = (what) => `${tag}-evt-${String(++eventIndex).padStart(3, '0')}-${what}`;
-  // occurredAt is stamped when the event is sent (see demo.mjs), as an HR system would.
-  const event = (type, record) => ({
-    id: newEventId(type.split('.')[1]),
+  const newEventId = (what: string) => `${tag}-evt-${String(++eventIndex).padStart(3, '0')}-${what}`;
+  // occurredAt is stamped when the event is sent (see demo.ts), as an HR system would.
+  const event = (type: HrEventType, record: HrRecord): HrEvent => ({
+    id: newEventId(type.split('.')[1] ?? type),
     event: type,
     data: structuredClone(record),
   });
 
-  function person(code, fields) {
-    const firstName = FIRST[nameIndex % FIRST.length];
-    const lastName = LAST[nameIndex % LAST.length];
+  function person(code: string, fields: Partial<HrRecord>): HrRecord {
+    const firstName = pick(FIRST, nameIndex % FIRST.length);
+    const lastName = pick(LAST, nameIndex % LAST.length);
     nameIndex += 1;
-    const record = {
+    const record: HrRecord = {
       externalId: `${tag}-${code}`,
       firstName,
       lastName,
@@ -214,7 +246,7 @@ export function buildWorkload(tag) {
     }),
   };
 
-  const team = (prefix, count, lead, fields) =>
+  const team = (prefix: string, count: number, lead: HrRecord, fields: (i: number) => Partial<HrRecord>) =>
     Array.from({ length: count }, (_, i) =>
       person(`${prefix}${String(i + 1).padStart(2, '0')}`, {
         managerExternalId: lead.externalId,
@@ -243,7 +275,7 @@ export function buildWorkload(tag) {
     role: 'agent',
   }));
   // HR asks for a role Sales may not hold: the policy blocks this person before anything is written.
-  const overreach = sellers[11];
+  const overreach = pick(sellers, 11);
   overreach.title = 'Sales Operations Analyst';
   overreach.role = 'admin';
   const supporters = team('T2', 12, leads.support, (i) => ({
@@ -272,26 +304,26 @@ export function buildWorkload(tag) {
   const leadHires = Object.values(leads).map((p) => event('user.created', p));
 
   // ---- Day 2: changes. ----
-  const changed = [];
-  const update = (p, fields) => {
+  const changed: string[] = [];
+  const update = (p: HrRecord, fields: Partial<HrRecord>) => {
     Object.assign(p, fields);
     changed.push(p.externalId);
     return event('user.updated', p);
   };
   const titleAndPhone = [
-    update(engineers[2], { title: 'Senior Platform Engineer', level: 'IC3' }),
-    update(engineers[3], { phone: '+14155559003' }),
-    update(engineers[9], { title: 'Staff Software Engineer', level: 'IC4' }),
-    update(engineers[10], { phone: '+14155559010' }),
-    update(sellers[4], { title: 'Account Executive', phone: '+14155559104' }),
-    update(sellers[5], { phone: '+14155559105' }),
-    update(supporters[3], { title: 'Support Engineer II' }),
-    update(supporters[4], { phone: '+14155559204' }),
-    update(supporters[5], { title: 'Support Engineer II', phone: '+14155559205' }),
-    update(engineers[12], { title: 'Software Engineer II' }),
+    update(pick(engineers, 2), { title: 'Senior Platform Engineer', level: 'IC3' }),
+    update(pick(engineers, 3), { phone: '+14155559003' }),
+    update(pick(engineers, 9), { title: 'Staff Software Engineer', level: 'IC4' }),
+    update(pick(engineers, 10), { phone: '+14155559010' }),
+    update(pick(sellers, 4), { title: 'Account Executive', phone: '+14155559104' }),
+    update(pick(sellers, 5), { phone: '+14155559105' }),
+    update(pick(supporters, 3), { title: 'Support Engineer II' }),
+    update(pick(supporters, 4), { phone: '+14155559204' }),
+    update(pick(supporters, 5), { title: 'Support Engineer II', phone: '+14155559205' }),
+    update(pick(engineers, 12), { title: 'Software Engineer II' }),
   ];
   // Reorg: three support engineers move to Sales as customer success managers and become supervisors.
-  const reorg = [supporters[6], supporters[7], supporters[8]].map((p) =>
+  const reorg = [pick(supporters, 6), pick(supporters, 7), pick(supporters, 8)].map((p) =>
     update(p, {
       departmentCode: 'Sales',
       title: 'Customer Success Manager',
@@ -303,32 +335,34 @@ export function buildWorkload(tag) {
   // The support lead's title changes with the reorg.
   reorg.push(update(leads.support, { title: 'Support & Escalations Lead' }));
 
-  const leavers = [engineers[14], sellers[8], supporters[11]];
+  const leavers = [pick(engineers, 14), pick(sellers, 8), pick(supporters, 11)];
   // A termination carries only the id: the last full record stays as it was.
-  const terminations = leavers.map((p) => ({
-    id: newEventId('deactivated'),
-    event: 'user.deactivated',
-    data: { externalId: p.externalId },
-  }));
+  const terminations = leavers.map(
+    (p): HrEvent => ({
+      id: newEventId('deactivated'),
+      event: 'user.deactivated',
+      data: { externalId: p.externalId },
+    }),
+  );
 
   // A promotion delivered twice: the HR system retries after a timeout, same event id.
-  const promoted = engineers[5];
+  const promoted = pick(engineers, 5);
   const promotion = update(promoted, { title: 'Senior Platform Engineer', level: 'IC3' });
 
   // Out of order: the newer change arrives first, then an older one that must change nothing.
-  const reordered = supporters[1];
+  const reordered = pick(supporters, 1);
   const newerTitle = 'Support Engineering Manager';
   const olderTitle = 'Support Engineer III';
   const newer = update(reordered, { title: newerTitle, level: 'M1', role: 'supervisor' });
   // Its occurredAt is set an hour before the newer one's when it is sent.
-  const older = {
+  const older: HrEvent = {
     id: newEventId('updated-late'),
     event: 'user.updated',
     data: { ...structuredClone(reordered), title: olderTitle, level: 'IC3', role: 'agent' },
   };
 
   // ---- Day 3: one leaver comes back. ----
-  const rehired = leavers[1];
+  const rehired = pick(leavers, 1);
   Object.assign(rehired, {
     title: 'Senior Account Executive',
     hireDate: new Date().toISOString().slice(0, 10),
@@ -358,6 +392,6 @@ export function buildWorkload(tag) {
 }
 
 /** A person's display name. */
-export function nameOf(record) {
+export function nameOf(record: Pick<HrRecord, 'externalId' | 'firstName' | 'lastName'>): string {
   return [record.firstName, record.lastName].filter(Boolean).join(' ') || String(record.externalId);
 }
