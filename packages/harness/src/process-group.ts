@@ -42,11 +42,14 @@ export class ProcessGroup {
   private readonly recorded = new Set<ManagedProcess>();
   private stopping = false;
   private counter = 0;
+  // Last resort if the parent exits without stopping the group: nothing it started may outlive it.
+  private readonly killAllNow = () => {
+    for (const { process: child } of this.members) if (child.running) child.child.kill('SIGKILL');
+    for (const server of this.redisServers) if (server.running) server.process?.child.kill('SIGKILL');
+  };
 
   constructor(private readonly options: ProcessGroupOptions) {
     if (options.output === 'files') this.logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsync-logs-'));
-    // Last resort if the parent dies without stopping the group.
-    process.once('exit', () => this.killAllNow());
   }
 
   /** Every process started so far, in order. */
@@ -68,6 +71,7 @@ export class ProcessGroup {
     env: Record<string, string>,
     app?: AppName,
   ): ManagedProcess {
+    this.guardExit();
     const child = new ManagedProcess({
       name,
       command,
@@ -85,6 +89,7 @@ export class ProcessGroup {
 
   /** Starts a private redis-server (see RedisServer), stopped last by `stopAll`. */
   async startRedis(options: Omit<RedisServerOptions, 'output'> = {}): Promise<RedisServer> {
+    this.guardExit();
     const server = await RedisServer.start({ ...options, output: this.outputFor('redis') });
     this.redisServers.push(server);
     const child = server.process;
@@ -120,6 +125,7 @@ export class ProcessGroup {
         this.exits.push({ name: child.name, ...stopped });
       }
     }
+    process.off('exit', this.killAllNow);
   }
 
   /**
@@ -160,8 +166,7 @@ export class ProcessGroup {
     return { kind: 'lines', onLine: onLine ? (line) => onLine(name, line) : undefined };
   }
 
-  private killAllNow(): void {
-    for (const { process: child } of this.members) if (child.running) child.child.kill('SIGKILL');
-    for (const server of this.redisServers) if (server.running) server.process?.child.kill('SIGKILL');
+  private guardExit(): void {
+    if (!process.listeners('exit').includes(this.killAllNow)) process.on('exit', this.killAllNow);
   }
 }
