@@ -89,10 +89,10 @@ describe('schemas', () => {
     }
   });
 
-  it('keeps inner spaces and non-ASCII letters in ids; an empty or null manager is no manager', () => {
+  it('keeps inner spaces and non-ASCII letters in ids; a blank or null manager is no manager', () => {
     const data = { externalId: 'HR 1 ü', managerExternalId: 'Mgr 2' };
     expect(hrEventSchema.parse({ event: 'user.created', data }).data).toEqual(data);
-    for (const managerExternalId of ['', null]) {
+    for (const managerExternalId of ['', '  ', null]) {
       const parsed = hrEventSchema.parse({
         event: 'user.created',
         data: { externalId: 'a', managerExternalId },

@@ -45,12 +45,17 @@ const optionalText = z.string().max(MAX_STRING).nullable().optional();
 const EDGE_SPACE = /^[\s\p{Cf}]|[\s\p{Cf}]$/u;
 const CONTROL = /\p{Cc}/u;
 
-/** An HR id as sent, refused (never trimmed) when it has whitespace at an end or a control character. */
-function exactId() {
+/**
+ * An HR id as sent, refused (never trimmed) when it has whitespace at an end or a control character. With
+ * `blankIsNone` a blank value (`""`, spaces) passes: it names nobody, so it cannot merge two people.
+ */
+function exactId(options: { blankIsNone?: boolean } = {}) {
   return z
     .string({ error: 'must be a string' })
     .max(256, { error: 'must be at most 256 characters' })
-    .refine((id) => !EDGE_SPACE.test(id), { error: 'must not start or end with whitespace' })
+    .refine((id) => !EDGE_SPACE.test(id) || (options.blankIsNone === true && id.trim() === ''), {
+      error: 'must not start or end with whitespace',
+    })
     .refine((id) => !CONTROL.test(id), { error: 'must not contain control characters' });
 }
 
@@ -92,8 +97,8 @@ const hrRecordShape = z.looseObject({
     .optional(),
   role: optionalText,
   phone: optionalText,
-  // "" stays "no manager", as before.
-  managerExternalId: exactId().nullable().optional(),
+  // Blank stays "no manager", as the mapping reads it.
+  managerExternalId: exactId({ blankIsNone: true }).nullable().optional(),
   division: optionalText,
 });
 
