@@ -1,4 +1,10 @@
-import { type HrEvent, hrEventSchema, MAX_EVENTS_PER_REQUEST, MAX_FUTURE_SKEW_MS } from '@dirsync/contracts';
+import {
+  eventIdSchema,
+  type HrEvent,
+  hrEventSchema,
+  MAX_EVENTS_PER_REQUEST,
+  MAX_FUTURE_SKEW_MS,
+} from '@dirsync/contracts';
 import type { z } from 'zod';
 import { ApiError } from './api-error.js';
 
@@ -64,7 +70,7 @@ export function validateWebhookBody(body: unknown, now: number): { events: HrEve
     }
   }
   events.forEach((event, i) => {
-    if (event.occurredAt && Date.parse(event.occurredAt) > now + MAX_FUTURE_SKEW_MS) {
+    if (event.occurredAtMs !== undefined && event.occurredAtMs > now + MAX_FUTURE_SKEW_MS) {
       problems.push({
         field: batch ? `events[${positions[i]}].occurredAt` : 'occurredAt',
         message: 'is more than 5 minutes in the future',
@@ -77,4 +83,17 @@ export function validateWebhookBody(body: unknown, now: number): { events: HrEve
     });
   }
   return { events, batch };
+}
+
+/**
+ * The delivery's `webhook-id`, the fallback idempotency key: held to the event id's rule (printable ASCII), since
+ * keys derived from it travel on as trace ids. Absent stays absent.
+ */
+export function validateWebhookId(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parsed = eventIdSchema.safeParse(header);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(400, 'invalid_event', '1 invalid field(s); nothing was accepted', {
+    details: [{ field: 'webhook-id', message: parsed.error.issues[0]?.message ?? 'is invalid' }],
+  });
 }

@@ -45,7 +45,7 @@ export class IngestService {
         contentHash: () => hashJson(event),
       }),
       type: event.event,
-      occurredAtMs: event.occurredAt ? Date.parse(event.occurredAt) : meta.receivedAt,
+      occurredAtMs: event.occurredAtMs ?? meta.receivedAt,
       data: event.data,
     }));
     const statuses = await this.people.ingest(incoming, meta.receivedAt);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hrEventSchema, webhookBodySchema } from './events.js';
+import { eventIdSchema, hrEventSchema, webhookBodySchema } from './events.js';
 import { deriveId, hashJson, idempotencyKey } from './ids.js';
 import { MAX_USERS_PER_JOB, syncBatchJobSchema, syncUserJobSchema } from './jobs.js';
 
@@ -38,9 +38,83 @@ describe('schemas', () => {
     const parsed = hrEventSchema.parse({
       event: 'user.updated',
       occurredAt: '2026-11-28T09:00:00+01:00',
-      data: { externalId: ' HR-1 ', level: 3, costCenter: null, badge: 'B-7' },
+      data: { externalId: 'HR-1', level: 3, costCenter: null, badge: 'B-7' },
     });
     expect(parsed.data).toEqual({ externalId: 'HR-1', level: 3, costCenter: null, badge: 'B-7' });
+  });
+
+  it('keeps occurredAt as sent and adds its milliseconds and full-precision instant', () => {
+    const parsed = hrEventSchema.parse({
+      event: 'user.updated',
+      occurredAt: '2026-11-28T10:30:00.123456+0100',
+      data: { externalId: 'HR-1' },
+    });
+    expect(parsed).toMatchObject({
+      occurredAt: '2026-11-28T10:30:00.123456+0100',
+      occurredAtMs: Date.parse('2026-11-28T09:30:00.123Z'),
+      occurredAtInstant: '2026-11-28T09:30:00.123456000Z',
+    });
+    const bare = hrEventSchema.parse({ event: 'user.updated', data: { externalId: 'HR-1' } });
+    expect(Object.keys(bare).sort()).toEqual(['data', 'event']);
+  });
+
+  it('says a date-time without an offset has none', () => {
+    const result = hrEventSchema.safeParse({
+      event: 'user.updated',
+      occurredAt: '2026-11-28T09:00:00.123456',
+      data: { externalId: 'HR-1' },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['occurredAt'], message: expect.stringMatching(/^has no UTC offset/) }),
+    ]);
+  });
+
+  it.each([
+    [' HR-1 ', 'must not start or end with whitespace'],
+    ['HR-1\t', 'must not start or end with whitespace'],
+    ['\u00a0HR-1', 'must not start or end with whitespace'],
+    ['\ufeffHR-1', 'must not start or end with whitespace'],
+    ['HR\u00001', 'must not contain control characters'],
+    ['HR-\u00851', 'must not contain control characters'],
+    ['', 'must not be empty'],
+  ])('refuses the externalId %j, never trimming it', (externalId, message) => {
+    for (const field of ['externalId', 'managerExternalId'] as const) {
+      if (field === 'managerExternalId' && externalId === '') continue;
+      const data = { externalId: 'HR-9', [field]: externalId };
+      const result = hrEventSchema.safeParse({ event: 'user.created', data });
+      const issues = result.error?.issues ?? [];
+      expect(new Set(issues.map((i) => i.path.join('.')))).toEqual(new Set([`data.${field}`]));
+      expect(issues.map((i) => i.message)).toContain(message);
+    }
+  });
+
+  it('keeps inner spaces and non-ASCII letters in ids; a blank or null manager is no manager', () => {
+    const data = { externalId: 'HR 1 ü', managerExternalId: 'Mgr 2' };
+    expect(hrEventSchema.parse({ event: 'user.created', data }).data).toEqual(data);
+    for (const managerExternalId of ['', '  ', null]) {
+      const parsed = hrEventSchema.parse({
+        event: 'user.created',
+        data: { externalId: 'a', managerExternalId },
+      });
+      expect(parsed.data.managerExternalId).toBe(managerExternalId);
+    }
+  });
+
+  it.each([['evt\n1'], ['evt-☃'], [' evt-1'], ['evt-1 '], ['evt\u007f'], [''], ['x'.repeat(257)]])(
+    'refuses the event id %j: printable ASCII only',
+    (id) => {
+      const result = hrEventSchema.safeParse({ id, event: 'user.created', data: { externalId: 'a' } });
+      expect(result.success).toBe(false);
+      expect(new Set(result.error?.issues.map((i) => i.path.join('.')))).toEqual(new Set(['id']));
+    },
+  );
+
+  it('accepts event ids of printable ASCII, inner spaces included', () => {
+    for (const id of ['evt-1', 'msg_2Lw:9#3', 'a b', '~!"{}']) {
+      expect(hrEventSchema.parse({ id, event: 'user.created', data: { externalId: 'a' } }).id).toBe(id);
+    }
+    expect(eventIdSchema.safeParse('x'.repeat(256)).success).toBe(true);
   });
 
   it('refuses an unknown event type, a missing data, a bare date without a zone, prototype keys', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoInstant } from './iso-instant.js';
 
 /** The HR lifecycle events dirsync accepts (contract, "Ingest API"). */
 export const EVENT_TYPES = ['user.created', 'user.updated', 'user.deactivated', 'user.reactivated'] as const;
@@ -39,16 +40,46 @@ function findForbidden(
 
 const optionalText = z.string().max(MAX_STRING).nullable().optional();
 
+// An id is compared byte for byte: `" HR-1 "` is not `HR-1`, and trimming it silently would merge two people.
+// Whitespace and invisible format characters at either end, or a control character anywhere, are refused instead.
+const EDGE_SPACE = /^[\s\p{Cf}]|[\s\p{Cf}]$/u;
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * An HR id as sent, refused (never trimmed) when it has whitespace at an end or a control character. With
+ * `blankIsNone` a blank value (`""`, spaces) passes: it names nobody, so it cannot merge two people.
+ */
+function exactId(options: { blankIsNone?: boolean } = {}) {
+  return z
+    .string({ error: 'must be a string' })
+    .max(256, { error: 'must be at most 256 characters' })
+    .refine((id) => !EDGE_SPACE.test(id) || (options.blankIsNone === true && id.trim() === ''), {
+      error: 'must not start or end with whitespace',
+    })
+    .refine((id) => !CONTROL.test(id), { error: 'must not contain control characters' });
+}
+
+/** Event ids travel in headers and logs as trace ids, so only printable ASCII survives unchanged. */
+const PRINTABLE_ASCII_ID = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/**
+ * An event id or a `webhook-id`: 1–256 printable ASCII characters, no space at either end (issue 14: `\n` and
+ * `☃` were mangled on their way through headers).
+ */
+export const eventIdSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(256, { error: 'must be at most 256 characters' })
+  .regex(PRINTABLE_ASCII_ID, {
+    error: 'must be printable ASCII (letters, digits, punctuation), without spaces at either end',
+  });
+
 /**
  * An HR record: the full current state of one person (not a delta). The reference mapping's fields are typed;
  * other fields pass through for custom mappings.
  */
 const hrRecordShape = z.looseObject({
-  externalId: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(256, { error: 'must be at most 256 characters' }),
+  externalId: exactId().min(1, { error: 'must not be empty' }),
   firstName: optionalText,
   lastName: optionalText,
   workEmail: optionalText,
@@ -66,7 +97,8 @@ const hrRecordShape = z.looseObject({
     .optional(),
   role: optionalText,
   phone: optionalText,
-  managerExternalId: optionalText,
+  // Blank stays "no manager", as the mapping reads it.
+  managerExternalId: exactId({ blankIsNone: true }).nullable().optional(),
   division: optionalText,
 });
 
@@ -83,19 +115,48 @@ export const hrRecordSchema = z
   .pipe(hrRecordShape);
 export type HrRecord = z.infer<typeof hrRecordSchema>;
 
-/** One HR event as sent by the directory. */
-export const hrEventSchema = z.object({
-  id: z.string().trim().min(1, { error: 'must not be empty' }).max(256).optional(),
-  event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
-  occurredAt: z.iso
-    .datetime({
-      offset: true,
-      error: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-11-28T09:00:00Z',
-    })
-    .optional(),
-  data: hrRecordSchema,
+/** A validated HR event (the output of {@link hrEventSchema}). */
+export interface HrEvent {
+  id?: string | undefined;
+  event: EventType;
+  /** As sent. */
+  occurredAt?: string | undefined;
+  /** `occurredAt` in epoch milliseconds (floored), present with it. */
+  occurredAtMs?: number | undefined;
+  /** `occurredAt` as a canonical UTC instant with 9 fraction digits, present with it: string order is time order. */
+  occurredAtInstant?: string | undefined;
+  data: HrRecord;
+}
+
+/** `occurredAt` as sent, read once into its instant (see {@link parseIsoInstant}). */
+const occurredAtSchema = z.string({ error: 'must be a string' }).transform((text, ctx) => {
+  const read = parseIsoInstant(text);
+  if (read.ok) return { text, instant: read.instant };
+  ctx.addIssue({ code: 'custom', message: read.reason });
+  return z.NEVER;
 });
-export type HrEvent = z.infer<typeof hrEventSchema>;
+
+/**
+ * One HR event as sent by the directory. `occurredAt` stays as sent; when present, the parsed event adds
+ * `occurredAtMs` (epoch milliseconds, as `Date.parse` would give) and `occurredAtInstant` (the full-precision UTC
+ * instant, fixed width, ordered by {@link compareInstants}).
+ */
+export const hrEventSchema = z
+  .object({
+    id: eventIdSchema.optional(),
+    event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
+    occurredAt: occurredAtSchema.optional(),
+    data: hrRecordSchema,
+  })
+  .transform(({ occurredAt, ...rest }): HrEvent => {
+    if (!occurredAt) return rest;
+    return {
+      ...rest,
+      occurredAt: occurredAt.text,
+      occurredAtMs: occurredAt.instant.epochMs,
+      occurredAtInstant: occurredAt.instant.canonical,
+    };
+  });
 
 /** A webhook body: one event, or `{ events: [...] }` with up to 1,000 events. */
 export const webhookBodySchema = z.union([

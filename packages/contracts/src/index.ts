@@ -1,6 +1,7 @@
 export {
   EVENT_TYPES,
   type EventType,
+  eventIdSchema,
   type HrEvent,
   type HrRecord,
   hrEventSchema,
@@ -10,6 +11,7 @@ export {
   webhookBodySchema,
 } from './events.js';
 export { deriveId, hashJson, idempotencyKey } from './ids.js';
+export { compareInstants, type IsoInstant, type IsoInstantResult, parseIsoInstant } from './iso-instant.js';
 export {
   JOBS,
   MAX_USERS_PER_JOB,

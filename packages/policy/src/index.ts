@@ -8,4 +8,5 @@ export {
 } from './policy-definition.js';
 export { PolicyLoadError, type PolicyProblem } from './policy-load-error.js';
 export { PolicyViolation, type RoleViolation } from './policy-violation.js';
+export { foldRoleName, RoleNameSet } from './role-name-set.js';
 export { type PolicyDecision, RolePolicy, type RoleRequest } from './role-policy.js';

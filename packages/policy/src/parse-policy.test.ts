@@ -56,6 +56,21 @@ describe('parsing a policy', () => {
       'departments.Sales[2]: duplicate role "agent" (also at [0])',
     ],
     [
+      'two spellings of one role in a department',
+      'departments:\n  Sales: [agent, Agent]\n',
+      'departments.Sales[1]: role "Agent" differs only in case from "agent" (at departments.Sales[0]); role names match case-insensitively, so spell it one way',
+    ],
+    [
+      'two spellings of one role across departments',
+      'departments:\n  Sales: [agent]\n  Support: [supervisor, AGENT]\n',
+      'departments.Support[1]: role "AGENT" differs only in case from "agent" (at departments.Sales[0]); role names match case-insensitively, so spell it one way',
+    ],
+    [
+      'a managed role spelled unlike a department’s',
+      'departments:\n  Sales: [agent]\nmanagedRoles: [Agent]\n',
+      'managedRoles[0]: role "Agent" differs only in case from "agent" (at departments.Sales[0]); role names match case-insensitively, so spell it one way',
+    ],
+    [
       'roles that are not a list',
       'departments:\n  Sales: agent\n',
       'departments.Sales: must be a list of role names',

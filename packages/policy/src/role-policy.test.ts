@@ -23,6 +23,7 @@ describe('the default policy', () => {
   it('allows an Engineering admin', () => {
     expect(policy.evaluate({ externalId: 'HR-1', departmentCode: 'Engineering', roles: ['admin'] })).toEqual({
       allowed: true,
+      roles: ['admin'],
     });
     expect(() =>
       policy.assertAllowed({ externalId: 'HR-1', departmentCode: 'Engineering', roles: ['admin'] }),
@@ -63,9 +64,31 @@ describe('the default policy', () => {
     expect(
       policy.evaluate({ externalId: 'HR-4', departmentCode: 'engineering', roles: ['admin'] }).allowed,
     ).toBe(false);
-    expect(policy.evaluate({ externalId: 'HR-4', departmentCode: 'Sales', roles: ['Agent'] }).allowed).toBe(
-      false,
-    );
+  });
+
+  it('matches role names case-insensitively and answers them as the policy spells them', () => {
+    expect(
+      policy.evaluate({
+        externalId: 'HR-4',
+        departmentCode: 'Sales',
+        roles: ['Agent', 'SUPERVISOR', 'agent'],
+      }),
+    ).toEqual({ allowed: true, roles: ['agent', 'supervisor'] });
+    expect(
+      policy.evaluate({ externalId: 'HR-4', departmentCode: 'Sales', roles: ['Admin', 'ADMIN'] }),
+    ).toEqual({
+      allowed: false,
+      violations: [
+        {
+          role: 'Admin',
+          departmentCode: 'Sales',
+          allowedRoles: ['agent', 'supervisor'],
+          message: 'role "Admin" is not allowed for department "Sales" (allowed: agent, supervisor)',
+        },
+      ],
+    });
+    expect(policy.spellingOf('SuperVisor')).toBe('supervisor');
+    expect(policy.spellingOf('auditor')).toBeUndefined();
   });
 
   it('denies any role to a person without a department', () => {
@@ -87,7 +110,10 @@ describe('the default policy', () => {
 
   it('allows asking for no role, whatever the department', () => {
     for (const departmentCode of ['Sales', 'Unknown', null]) {
-      expect(policy.evaluate({ externalId: 'HR-6', departmentCode, roles: [] })).toEqual({ allowed: true });
+      expect(policy.evaluate({ externalId: 'HR-6', departmentCode, roles: [] })).toEqual({
+        allowed: true,
+        roles: [],
+      });
     }
   });
 
@@ -140,6 +166,10 @@ describe('managed roles', () => {
       managedRoles: ['legacy-admin', 'wfm'],
     });
     expect([...custom.managedRoles].sort()).toEqual(['agent', 'billing', 'legacy-admin', 'wfm']);
+    // A role a target spells in another case is still the managed one (so its removal is dirsync's to make).
+    expect(custom.managedRoles.has('Legacy-Admin')).toBe(true);
+    expect(custom.managedRoles.has('employee')).toBe(false);
+    expect(custom.managedRoles.size).toBe(4);
     expect(custom.allowedRoles('Empty')).toEqual([]);
     // A managed role no department may hold is never allowed.
     expect(
@@ -179,12 +209,20 @@ describe('evaluate, as a property', () => {
         ),
         fc.option(departmentName, { nil: null }),
         fc.array(fc.constantFrom(...universe), { maxLength: 8 }),
-        (rolePolicy, departmentCode, roles) => {
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        (rolePolicy, departmentCode, policyCased, upper) => {
+          // HR may spell each role in another case; the verdict must not depend on it.
+          const roles = policyCased.map((r, i) => (upper[i] ? r.toUpperCase() : r));
           const allowed = rolePolicy.allowedRoles(departmentCode);
           const decision = rolePolicy.evaluate({ externalId: 'HR-P', departmentCode, roles });
-          const outside = [...new Set(roles.filter((r) => !allowed.includes(r)))];
+          const outside = [...new Set(policyCased.filter((r) => !allowed.includes(r)))];
           expect(decision.allowed).toBe(outside.length === 0);
-          if (!decision.allowed) expect(decision.violations.map((v) => v.role)).toEqual(outside);
+          if (!decision.allowed) {
+            expect(decision.violations.map((v) => v.role.toLowerCase())).toEqual(outside);
+          } else {
+            expect(decision.roles).toEqual([...new Set(policyCased)]);
+            expect(decision.roles.every((r) => allowed.includes(r))).toBe(true);
+          }
           expect(roles.every((r) => !decision.allowed || rolePolicy.managedRoles.has(r))).toBe(true);
         },
       ),

@@ -1,5 +1,6 @@
 import { type PolicyDefinition, validatePolicyDefinition } from './policy-definition.js';
 import { PolicyViolation, type RoleViolation } from './policy-violation.js';
+import { RoleNameSet } from './role-name-set.js';
 
 /** The roles HR asks for one person, and the department that decides them. */
 export interface RoleRequest {
@@ -8,16 +9,22 @@ export interface RoleRequest {
   roles: readonly string[];
 }
 
-/** The policy's verdict on one {@link RoleRequest}. */
-export type PolicyDecision = { allowed: true } | { allowed: false; violations: RoleViolation[] };
+/**
+ * The policy's verdict on one {@link RoleRequest}. When allowed, `roles` are the requested roles as the policy
+ * spells them (a request for `Agent` where the policy says `agent` yields `agent`), each once, in request order.
+ */
+export type PolicyDecision =
+  | { allowed: true; roles: string[] }
+  | { allowed: false; violations: RoleViolation[] };
 
 /** Shown in messages for a record without a department. */
 const NO_DEPARTMENT = '(none)';
 
 /**
  * Which roles each department may hold (keyed by the HR `departmentCode`, case-sensitive, as HR sends it) and
- * which roles dirsync manages. An unknown department, or none, allows no role; asking for no role is always
- * allowed. Built by {@link parsePolicy}/{@link loadPolicy}, or from a definition (validated here too).
+ * which roles dirsync manages. Role names match case-insensitively, as Genesys matches them. An unknown
+ * department, or none, allows no role; asking for no role is always allowed. Built by
+ * {@link parsePolicy}/{@link loadPolicy}, or from a definition (validated here too).
  */
 export class RolePolicy {
   /** The policy file, for messages. */
@@ -25,9 +32,10 @@ export class RolePolicy {
   readonly departments: ReadonlyMap<string, readonly string[]>;
   /**
    * Every role the policy names (in any department, plus `managedRoles`): the sync grants and removes only
-   * these; other roles (the default employee role, roles granted by hand) are never touched.
+   * these; other roles (the default employee role, roles granted by hand) are never touched. `has` ignores case
+   * (a target's `Agent` is the managed `agent`); iteration gives the policy's spelling.
    */
-  readonly managedRoles: ReadonlySet<string>;
+  readonly managedRoles: RoleNameSet;
 
   constructor(definition: PolicyDefinition, options: { file?: string } = {}) {
     this.file = options.file ?? '(inline policy)';
@@ -36,7 +44,10 @@ export class RolePolicy {
       ([department, roles]) => [department, Object.freeze([...roles])] as const,
     );
     this.departments = new Map(entries);
-    this.managedRoles = new Set([...entries.flatMap(([, roles]) => roles), ...(valid.managedRoles ?? [])]);
+    this.managedRoles = new RoleNameSet([
+      ...entries.flatMap(([, roles]) => roles),
+      ...(valid.managedRoles ?? []),
+    ]);
   }
 
   /** The roles `departmentCode` may hold; none for an unknown or missing department. */
@@ -44,13 +55,25 @@ export class RolePolicy {
     return (departmentCode && this.departments.get(departmentCode)) || [];
   }
 
-  /** Allowed exactly when every requested role is one the person's department may hold. */
+  /** The policy's spelling of a role it names, in any case; undefined for a role it does not name. */
+  spellingOf(role: string): string | undefined {
+    return this.managedRoles.spellingOf(role);
+  }
+
+  /**
+   * Allowed exactly when every requested role is one the person's department may hold, compared without case;
+   * the allowed decision spells the roles as the policy does.
+   */
   evaluate(request: RoleRequest): PolicyDecision {
     const code = request.departmentCode;
     const department = typeof code === 'string' && code.trim() !== '' ? code : null;
     const allowed = this.allowedRoles(department);
-    const denied = [...new Set(request.roles)].filter((role) => !allowed.includes(role));
-    if (denied.length === 0) return { allowed: true };
+    const allowedSet = new RoleNameSet(allowed);
+    const requested = [...new RoleNameSet(request.roles)];
+    const denied = requested.filter((role) => !allowedSet.has(role));
+    if (denied.length === 0) {
+      return { allowed: true, roles: requested.map((role) => allowedSet.spellingOf(role) ?? role) };
+    }
     const shown = `(allowed: ${allowed.length > 0 ? allowed.join(', ') : 'none'})`;
     return {
       allowed: false,

@@ -1,7 +1,7 @@
 import type { Logger } from '@dirsync/core';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ApiError, serviceUnavailable } from '../api-error.js';
-import { validateWebhookBody } from '../event-validation.js';
+import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
 import type { IngestService } from '../ingest-service.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SignatureVerifier } from '../webhook-signature.js';
@@ -68,8 +68,7 @@ export function webhookRouter(deps: {
         }
         const receivedAt = Date.now();
         const { events, batch } = validateWebhookBody(body, receivedAt);
-        const webhookId =
-          typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : undefined;
+        const webhookId = validateWebhookId(req.headers['webhook-id']);
         let result: Awaited<ReturnType<IngestService['accept']>>;
         try {
           result = await deps.ingest.accept(events, { webhookId, batch, receivedAt });
