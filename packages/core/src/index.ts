@@ -11,6 +11,7 @@ export {
   envString,
   LOG_LEVELS,
   parseEnv,
+  unsetIfEmpty,
 } from './env.js';
 export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './errors.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
