@@ -1,3 +1,4 @@
+import { formatIssuePath } from '@dirsync/core';
 import { z } from 'zod';
 import { PolicyLoadError } from './policy-load-error.js';
 
@@ -56,25 +57,12 @@ export const policyDefinitionSchema = z.strictObject(
 /** A validated policy definition. */
 export type PolicyDefinition = z.infer<typeof policyDefinitionSchema>;
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
-/** An issue path as it reads in the file: `departments.Sales[1]`, `departments["Customer Success"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
-    else text += `[${JSON.stringify(String(key))}]`;
-  }
-  return text === '' ? '(top level)' : text;
-}
-
 /** Validates parsed policy data; throws {@link PolicyLoadError} naming `file` and each problem's path. */
 export function validatePolicyDefinition(data: unknown, file: string): PolicyDefinition {
   const parsed = policyDefinitionSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new PolicyLoadError(
     file,
-    parsed.error.issues.map((issue) => ({ at: formatPath(issue.path), message: issue.message })),
+    parsed.error.issues.map((issue) => ({ at: formatIssuePath(issue.path), message: issue.message })),
   );
 }
