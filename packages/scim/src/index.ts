@@ -1,4 +1,10 @@
-export { type AttributeLocation, type OwnedPath, parseOwnedPath, parseOwnedPaths } from './attribute-path.js';
+export {
+  type AttributeLocation,
+  isOwnedPath,
+  type OwnedPath,
+  parseOwnedPath,
+  parseOwnedPaths,
+} from './attribute-path.js';
 export { type AttributeMismatch, compareUser } from './compare-user.js';
 export { diffUser } from './diff-user.js';
 export { readVersion, toIfMatch } from './entity-tag.js';

@@ -10,6 +10,5 @@ export {
 } from './mapped-user.js';
 export { DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, type Mapping, type MappingLimits } from './mapping.js';
 export { MappingLoadError } from './mapping-load-error.js';
-export { isOwnedPath } from './owned-path.js';
 export type { SourceLocation } from './source-position.js';
 export { TransformError, type TransformErrorCode } from './transform-error.js';
