@@ -1,4 +1,4 @@
-import { type Env, envPort, envString, parseEnv } from '@dirsync/core';
+import { type Env, envPort, envString, parseEnv, unsetIfEmpty } from '@dirsync/core';
 import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
 import { z } from 'zod';
 
@@ -11,7 +11,7 @@ const schema = z
     ...syncEnv,
     PORT: envPort(3000),
     WEBHOOK_SECRET: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+      unsetIfEmpty,
       z
         .string()
         .transform((v) => v.split(/\s+/).filter(Boolean))

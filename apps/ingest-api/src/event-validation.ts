@@ -5,29 +5,8 @@ import {
   MAX_EVENTS_PER_REQUEST,
   MAX_FUTURE_SKEW_MS,
 } from '@dirsync/contracts';
-import type { z } from 'zod';
+import { describeIssues, type FieldProblem } from '@dirsync/core';
 import { ApiError } from './api-error.js';
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out || '(body)';
-}
-
-function problemsOf(error: z.ZodError, prefix: (string | number)[] = []): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: fieldName([...prefix, ...issue.path]),
-    message: issue.message,
-  }));
-}
 
 /**
  * Validates a webhook body: one event, or `{ events: [...] }` with up to 1,000. All-or-nothing: every bad field of
@@ -56,7 +35,7 @@ export function validateWebhookBody(body: unknown, now: number): { events: HrEve
           events.push(parsed.data);
           positions.push(i);
         } else {
-          problems.push(...problemsOf(parsed.error, ['events', i]));
+          problems.push(...describeIssues(parsed.error.issues, { prefix: ['events', i], whole: '(body)' }));
         }
       });
     }
@@ -66,7 +45,7 @@ export function validateWebhookBody(body: unknown, now: number): { events: HrEve
       events.push(parsed.data);
       positions.push(0);
     } else {
-      problems.push(...problemsOf(parsed.error));
+      problems.push(...describeIssues(parsed.error.issues, { whole: '(body)' }));
     }
   }
   events.forEach((event, i) => {

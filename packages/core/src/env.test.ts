@@ -10,6 +10,7 @@ import {
   envRedisUrl,
   envString,
   parseEnv,
+  unsetIfEmpty,
 } from './env.js';
 import { ConfigError } from './errors.js';
 
@@ -81,5 +82,21 @@ describe('parseEnv', () => {
     expect(config.message).toContain('SYNC_CONCURRENCY: must be at least 1');
     expect(config.message).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
     expect(config.message).not.toContain('secret-host-value');
+  });
+});
+
+describe('unsetIfEmpty', () => {
+  it('makes blank strings unset and trims the rest, leaving other values alone', () => {
+    expect(unsetIfEmpty('')).toBeUndefined();
+    expect(unsetIfEmpty('  \t')).toBeUndefined();
+    expect(unsetIfEmpty('  production ')).toBe('production');
+    expect(unsetIfEmpty(undefined)).toBeUndefined();
+    expect(unsetIfEmpty(5)).toBe(5);
+  });
+
+  it('lets a schema with a default treat FOO= as unset', () => {
+    const nodeEnv = z.preprocess(unsetIfEmpty, z.enum(['production', 'development']).default('development'));
+    expect(nodeEnv.parse('')).toBe('development');
+    expect(nodeEnv.parse(' production ')).toBe('production');
   });
 });

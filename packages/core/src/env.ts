@@ -3,8 +3,15 @@ import { ConfigError, type ConfigProblem } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** An empty variable counts as unset, as shells and compose files often leave `FOO=`. */
-const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/**
+ * A `z.preprocess` step for environment variables: a blank value counts as unset (shells and compose files often
+ * leave `FOO=`), any other string is trimmed.
+ */
+export function unsetIfEmpty(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
 
 /** An integer variable within bounds. */
 export function envInt(options: { default: number; min?: number; max?: number }): z.ZodType<number, unknown>;

@@ -11,8 +11,10 @@ export {
   envString,
   LOG_LEVELS,
   parseEnv,
+  unsetIfEmpty,
 } from './env.js';
 export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './errors.js';
+export { describeIssues, type FieldProblem, formatIssuePath, type PathIssue } from './issue-path.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { describeReadFailure } from './read-failure.js';
 export { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';

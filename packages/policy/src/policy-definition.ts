@@ -1,3 +1,4 @@
+import { formatIssuePath } from '@dirsync/core';
 import { z } from 'zod';
 import { PolicyLoadError } from './policy-load-error.js';
 import { foldRoleName } from './role-name-set.js';
@@ -44,7 +45,7 @@ function refuseCaseVariants(
     roles.forEach((role, index) => {
       const fold = foldRoleName(role);
       const seen = first.get(fold);
-      if (!seen) first.set(fold, { role, at: formatPath([...path, index]) });
+      if (!seen) first.set(fold, { role, at: formatIssuePath([...path, index]) });
       else if (seen.role !== role)
         ctx.addIssue({
           code: 'custom',
@@ -93,25 +94,12 @@ export const policyDefinitionSchema = z
 /** A validated policy definition. */
 export type PolicyDefinition = z.infer<typeof policyDefinitionSchema>;
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
-/** An issue path as it reads in the file: `departments.Sales[1]`, `departments["Customer Success"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
-    else text += `[${JSON.stringify(String(key))}]`;
-  }
-  return text === '' ? '(top level)' : text;
-}
-
 /** Validates parsed policy data; throws {@link PolicyLoadError} naming `file` and each problem's path. */
 export function validatePolicyDefinition(data: unknown, file: string): PolicyDefinition {
   const parsed = policyDefinitionSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new PolicyLoadError(
     file,
-    parsed.error.issues.map((issue) => ({ at: formatPath(issue.path), message: issue.message })),
+    parsed.error.issues.map((issue) => ({ at: formatIssuePath(issue.path), message: issue.message })),
   );
 }

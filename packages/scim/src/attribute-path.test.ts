@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOwnedPath, parseOwnedPaths } from './attribute-path.js';
+import { isOwnedPath, parseOwnedPath, parseOwnedPaths } from './attribute-path.js';
 import { ENTERPRISE_USER_SCHEMA as E, SCIM_USER_SCHEMA } from './schema.js';
 
 describe('parseOwnedPath', () => {
@@ -60,6 +60,25 @@ describe('parseOwnedPath', () => {
         caseInsensitiveValue: false,
       },
     ],
+    [
+      'emails[ type eq "work" ]',
+      {
+        kind: 'typed',
+        path: 'emails[type eq "work"]',
+        attr: 'emails',
+        type: 'work',
+        caseInsensitiveValue: true,
+      },
+    ],
+    [
+      `${E}:manager.value`,
+      {
+        kind: 'attribute',
+        path: `${E}:manager.value`,
+        location: { schema: E, attr: 'manager', sub: 'value' },
+        match: 'exact',
+      },
+    ],
     ['roles', { kind: 'roles', path: 'roles' }],
   ])('%s', (raw, expected) => {
     expect(parseOwnedPath(raw)).toEqual(expected);
@@ -77,6 +96,13 @@ describe('parseOwnedPath', () => {
     `${E}:manager[type eq "x"]`,
     '',
     'a..b',
+    'cost center',
+    'emails[type eq work]',
+    'emails[type eq "\\x"]',
+    'name.given.name',
+    `${E}:`,
+    'urn:x',
+    'urn:a b:title',
   ])('rejects %j', (raw) => {
     expect(() => parseOwnedPath(raw)).toThrow(expect.objectContaining({ code: 'invalid_owned_path' }));
   });
@@ -86,5 +112,10 @@ describe('parseOwnedPath', () => {
       'title',
       'roles',
     ]);
+  });
+
+  it('tells which paths it accepts without throwing', () => {
+    expect(['userName', 'emails[ type eq "work" ]', `${E}:manager.value`].every(isOwnedPath)).toBe(true);
+    expect(['urn:x', 'emails[type eq work]', ''].some(isOwnedPath)).toBe(false);
   });
 });

@@ -33,6 +33,8 @@ const RELATIVE_PATH = new RegExp(
   `^(${NAME})(?:\\[\\s*type\\s+eq\\s+("(?:[^"\\\\]|\\\\.)*")\\s*\\])?(?:\\.(${NAME}))?$`,
 );
 
+const SCHEMA_URN = /^urn:[A-Za-z0-9][^\s"[\]]*$/i;
+
 /** Attributes whose values Genesys compares case-insensitively: the user name and e-mail addresses. */
 const CASE_INSENSITIVE_ATTRIBUTES = new Set(['username']);
 const CASE_INSENSITIVE_TYPED = new Set(['emails']);
@@ -59,6 +61,7 @@ export function parseOwnedPath(raw: string): OwnedPath {
     const colon = head.lastIndexOf(':');
     schema = path.slice(0, colon);
     relative = path.slice(colon + 1);
+    if (!SCHEMA_URN.test(schema)) throw invalid(path, 'does not start with a schema URN (urn:…)');
     if (schema.toLowerCase() === SCIM_USER_SCHEMA.toLowerCase()) schema = undefined;
   }
   const match = RELATIVE_PATH.exec(relative);
@@ -67,7 +70,8 @@ export function parseOwnedPath(raw: string): OwnedPath {
   if (quotedType !== undefined) {
     if (schema !== undefined) throw invalid(path, 'filters an extension attribute, which is not supported');
     if (sub !== undefined) throw invalid(path, 'must name the whole element (drop the sub-attribute)');
-    const type = JSON.parse(quotedType) as string;
+    const type = parseFilterValue(quotedType);
+    if (type === undefined) throw invalid(path, 'has a filter value that is not a valid JSON string');
     return {
       kind: 'typed',
       path: valuePath(attr, 'type', type),
@@ -93,6 +97,25 @@ export function parseOwnedPath(raw: string): OwnedPath {
         ? 'caseInsensitive'
         : 'exact',
   };
+}
+
+function parseFilterValue(quoted: string): string | undefined {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether {@link parseOwnedPath} accepts `raw`. */
+export function isOwnedPath(raw: string): boolean {
+  try {
+    parseOwnedPath(raw);
+    return true;
+  } catch (error) {
+    if (error instanceof DirsyncError) return false;
+    throw error;
+  }
 }
 
 /** Parses every owned path, dropping duplicates (by canonical path) while keeping the first occurrence's order. */

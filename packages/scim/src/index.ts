@@ -1,18 +1,24 @@
-export { type AttributeLocation, type OwnedPath, parseOwnedPath, parseOwnedPaths } from './attribute-path.js';
+// What other packages use, and the types reachable from those signatures (so declarations stay portable);
+// helpers stay internal (this package's tests import their modules directly).
+export { type AttributeLocation, isOwnedPath, type OwnedPath, parseOwnedPath } from './attribute-path.js';
 export { type AttributeMismatch, compareUser } from './compare-user.js';
 export { diffUser } from './diff-user.js';
-export { readVersion, toIfMatch } from './entity-tag.js';
 export { OAuthError } from './oauth-error.js';
-export { OAuthTokenProvider, type OAuthTokenProviderOptions } from './oauth-token-provider.js';
 export type { DiffOptions } from './owned-attributes.js';
 export { projectOwned } from './project-owned.js';
-export { parseRetryAfter } from './retry-after.js';
-export * from './schema.js';
 export {
-  DEFAULT_SCIM_BASE_PATH,
+  ENTERPRISE_USER_SCHEMA,
+  type EnterpriseUserExtension,
+  type ListResponse,
+  PATCH_OP_SCHEMA,
+  type PatchOperation,
+  type ScimMeta,
+  type ScimMultiValue,
+  type ScimUser,
+} from './schema.js';
+export {
   type FindUsersQuery,
   type ListAllUsersOptions,
-  MAX_PAGE_SIZE,
   ScimClient,
   type ScimClientOptions,
   type ScimRequestContext,
@@ -23,7 +29,5 @@ export {
   type WriteResult,
 } from './scim-client.js';
 export { ScimError, type ScimErrorDetails, type ScimErrorKind } from './scim-error.js';
-export { DEFAULT_RATE_LIMIT_DELAY_MS } from './scim-error-mapping.js';
-export { eqFilter, escapeFilterValue, valuePath } from './scim-filter.js';
+export { valuePath } from './scim-filter.js';
 export type { ScimLogger } from './scim-logger.js';
-export { isAbsent, sameValue } from './semantic-value.js';

@@ -18,6 +18,7 @@ import {
 } from './scim-error-mapping.js';
 import { eqFilter } from './scim-filter.js';
 import { type ScimLogger, silentLogger } from './scim-logger.js';
+import { readTargetCorrelationId } from './target-correlation.js';
 import { toWriteBody } from './user-body.js';
 
 export const DEFAULT_SCIM_BASE_PATH = '/api/v2/scim/v2';
@@ -41,6 +42,8 @@ export interface ScimResponseInfo {
   status: number | 'network_error';
   durationMs: number;
   correlationId?: string;
+  /** The target's own id for the request (Genesys: `ININ-Correlation-Id`), when it answered with one. */
+  targetCorrelationId?: string;
 }
 
 export interface ScimClientOptions {
@@ -76,12 +79,16 @@ export interface ScimRequestContext {
 export interface VersionedUser {
   user: ScimUser;
   version: string | undefined;
+  /** The target's own id for the request that returned it (Genesys: `ININ-Correlation-Id`). */
+  targetCorrelationId?: string;
 }
 
 /** The answer to a PATCH or PUT: the resource when the target sent one (a 204 has none). */
 export interface WriteResult {
   user?: ScimUser;
   version?: string;
+  /** The target's own id for the write (Genesys: `ININ-Correlation-Id`); none when nothing was sent. */
+  targetCorrelationId?: string;
 }
 
 export interface FindUsersQuery {
@@ -113,7 +120,7 @@ export interface UserPage {
 }
 
 interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Under the base path, already encoded, without query. */
   path: string;
   route: string;
@@ -204,11 +211,7 @@ export class ScimClient {
     const body = this.parseBody(answer);
     const resources = body?.Resources;
     if (!body || (resources !== undefined && !Array.isArray(resources))) {
-      throw invalidResponseError(
-        this.label(label, ctx),
-        answer.status,
-        'a body that is not a SCIM ListResponse',
-      );
+      throw invalidResponseError(this.label(label, ctx), answer, 'a body that is not a SCIM ListResponse');
     }
     const list = body as unknown as ListResponse;
     const users = (resources ?? []) as ScimUser[];
@@ -297,49 +300,6 @@ export class ScimClient {
     return this.writeResult(await this.request(spec, ctx), spec, ctx);
   }
 
-  /** Replaces a user (`PUT /Users/{id}`), `If-Match` when `version` is given. */
-  async replaceUser(
-    id: string,
-    user: ScimUser,
-    options: { version?: string | undefined } = {},
-    ctx: ScimRequestContext = {},
-  ): Promise<WriteResult> {
-    const spec: RequestSpec = {
-      method: 'PUT',
-      path: userPath(id),
-      route: 'PUT /Users/:id',
-      scimId: id,
-      body: toWriteBody(user),
-    };
-    if (options.version !== undefined) spec.version = options.version;
-    return this.writeResult(await this.request(spec, ctx), spec, ctx);
-  }
-
-  /** Deprovisions the way IdPs do: `PATCH active=false` (not DELETE). */
-  async deactivateUser(
-    id: string,
-    options: { version?: string | undefined } = {},
-    ctx: ScimRequestContext = {},
-  ): Promise<WriteResult> {
-    return this.patchUser(id, [{ op: 'replace', path: 'active', value: false }], options, ctx);
-  }
-
-  /** Deletes a user (`DELETE /Users/{id}`), `If-Match` when `version` is given. */
-  async deleteUser(
-    id: string,
-    options: { version?: string | undefined } = {},
-    ctx: ScimRequestContext = {},
-  ): Promise<void> {
-    const spec: RequestSpec = {
-      method: 'DELETE',
-      path: userPath(id),
-      route: 'DELETE /Users/:id',
-      scimId: id,
-    };
-    if (options.version !== undefined) spec.version = options.version;
-    await this.request(spec, ctx);
-  }
-
   /** The cheapest authenticated request (`GET /Users?count=1&attributes=id`), for health checks and quarantine probes. */
   async probe(ctx: ScimRequestContext = {}): Promise<void> {
     await this.request(
@@ -409,17 +369,26 @@ export class ScimClient {
   ): VersionedUser {
     const user = this.parseBody(answer) as ScimUser | undefined;
     if (!user)
-      throw invalidResponseError(this.label(base, ctx), answer.status, 'a body that is not a SCIM resource');
-    return { user, version: readVersion(answer.headers, user) };
+      throw invalidResponseError(this.label(base, ctx), answer, 'a body that is not a SCIM resource');
+    const result: VersionedUser = { user, version: readVersion(answer.headers, user) };
+    const targetCorrelationId = readTargetCorrelationId(answer.headers);
+    if (targetCorrelationId !== undefined) result.targetCorrelationId = targetCorrelationId;
+    return result;
   }
 
   private writeResult(answer: Answer, spec: RequestSpec, ctx: ScimRequestContext): WriteResult {
+    const result: WriteResult = {};
     if (answer.body.trim() === '') {
       const version = readVersion(answer.headers, undefined);
-      return version === undefined ? {} : { version };
+      if (version !== undefined) result.version = version;
+    } else {
+      const { user, version } = this.versionedUser(answer, spec, ctx);
+      result.user = user;
+      if (version !== undefined) result.version = version;
     }
-    const { user, version } = this.versionedUser(answer, spec, ctx);
-    return version === undefined ? { user } : { user, version };
+    const targetCorrelationId = readTargetCorrelationId(answer.headers);
+    if (targetCorrelationId !== undefined) result.targetCorrelationId = targetCorrelationId;
+    return result;
   }
 
   /**
@@ -463,7 +432,15 @@ export class ScimClient {
         throw scimNetworkError(label, result);
       }
       const answer = result.answer;
-      this.report({ method: spec.method, route: spec.route, status: answer.status, durationMs }, ctx);
+      const answered: ScimResponseInfo = {
+        method: spec.method,
+        route: spec.route,
+        status: answer.status,
+        durationMs,
+      };
+      const targetCorrelationId = readTargetCorrelationId(answer.headers);
+      if (targetCorrelationId !== undefined) answered.targetCorrelationId = targetCorrelationId;
+      this.report(answered, ctx);
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 401 && attempt === 1) {
         // The token may have been revoked or expired early: refresh once (shared with concurrent callers) and retry.

@@ -2,6 +2,7 @@ import { redactString } from '@dirsync/core';
 import { parseRetryAfter } from './retry-after.js';
 import { ScimError, type ScimErrorDetails, type ScimErrorKind } from './scim-error.js';
 import { scrubSecrets } from './scrub-secrets.js';
+import { readTargetCorrelationId } from './target-correlation.js';
 
 /** Genesys's .NET SDK waits 3 s on a 429 that names no delay; so do we. */
 export const DEFAULT_RATE_LIMIT_DELAY_MS = 3000;
@@ -99,6 +100,8 @@ export function scimErrorFromResponse(
   if (kind === 'rate_limited' && retryAfterMs === undefined) retryAfterMs = DEFAULT_RATE_LIMIT_DELAY_MS;
   const details = baseDetails(label);
   details.status = status;
+  const targetCorrelationId = readTargetCorrelationId(response.headers);
+  if (targetCorrelationId !== undefined) details.targetCorrelationId = targetCorrelationId;
   if (scimType !== undefined) details.scimType = scimType;
   if (detail !== undefined) details.detail = detail;
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
@@ -108,9 +111,16 @@ export function scimErrorFromResponse(
 }
 
 /** Maps a 2xx answer whose body is not the expected SCIM JSON. */
-export function invalidResponseError(label: RequestLabel, status: number, what: string): ScimError {
+export function invalidResponseError(
+  label: RequestLabel,
+  answer: { status: number; headers: Record<string, unknown> },
+  what: string,
+): ScimError {
+  const { status } = answer;
   const details = baseDetails(label);
   details.status = status;
+  const targetCorrelationId = readTargetCorrelationId(answer.headers);
+  if (targetCorrelationId !== undefined) details.targetCorrelationId = targetCorrelationId;
   return new ScimError(
     'invalid_response',
     `${label.route} answered ${status} with ${what} (check GENESYS_BASE_URL and SCIM_BASE_PATH)`,

@@ -3,7 +3,7 @@ import { DirsyncError } from '@dirsync/core';
 /**
  * What went wrong with a SCIM request, and so what can help:
  * - `rate_limited` (429): wait `retryAfterMs`, then retry.
- * - `version_conflict` (400 `invalidVers`, 412, a non-`uniqueness` 409 on PATCH/PUT/DELETE): re-read, re-diff, re-send.
+ * - `version_conflict` (400 `invalidVers`, 412, a non-`uniqueness` 409 on PATCH): re-read, re-diff, re-send.
  * - `uniqueness` (409 `uniqueness`): a unique value (userName) belongs to someone else; retrying cannot help.
  * - `not_found` (404): drop the cached id and look the user up again.
  * - `unauthorized` (401 after one token refresh, 403): the OAuth client's credentials or roles need fixing.
@@ -34,6 +34,8 @@ export interface ScimErrorDetails {
   detail?: string;
   retryAfterMs?: number;
   correlationId?: string;
+  /** The target's own id for the request (Genesys: `ININ-Correlation-Id`), for its support. */
+  targetCorrelationId?: string;
   /** The SCIM id in the URL, when there was one. */
   scimId?: string;
   /** The network error code (`ECONNRESET`, `ETIMEDOUT`, …) when there was no response. */
@@ -49,6 +51,8 @@ export class ScimError extends DirsyncError {
   readonly detail: string | undefined;
   /** How long to wait before retrying (from `Retry-After`; 3000 ms for a 429 without one). */
   readonly retryAfterMs: number | undefined;
+  /** The target's own id for the failed request (Genesys: `ININ-Correlation-Id`); undefined without an answer. */
+  readonly targetCorrelationId: string | undefined;
   declare readonly details: ScimErrorDetails;
 
   constructor(
@@ -67,6 +71,7 @@ export class ScimError extends DirsyncError {
     this.scimType = details.scimType;
     this.detail = details.detail;
     this.retryAfterMs = details.retryAfterMs;
+    this.targetCorrelationId = details.targetCorrelationId;
   }
 }
 

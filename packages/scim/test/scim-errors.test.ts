@@ -15,7 +15,7 @@ const scimError = (status: number, scimType?: string, detail = 'something happen
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 
-type Call = 'get' | 'patch' | 'create' | 'put' | 'delete';
+type Call = 'get' | 'patch' | 'create';
 
 function call(client: ScimClient, which: Call): Promise<unknown> {
   switch (which) {
@@ -25,10 +25,6 @@ function call(client: ScimClient, which: Call): Promise<unknown> {
       return client.patchUser('u-1', [{ op: 'replace', path: 'title', value: 'x' }], { version: '"3"' });
     case 'create':
       return client.createUser({ userName: 'a@example.com', displayName: 'A' });
-    case 'put':
-      return client.replaceUser('u-1', { userName: 'a@example.com' }, { version: '"3"' });
-    case 'delete':
-      return client.deleteUser('u-1');
   }
 }
 
@@ -63,8 +59,8 @@ describe('SCIM error mapping', () => {
       expected: { kind: 'version_conflict', retryable: true, scimType: 'mutability' },
     },
     {
-      name: '409 without scimType, on PUT',
-      call: 'put',
+      name: '409 without scimType, on PATCH',
+      call: 'patch',
       status: 409,
       body: scimError(409),
       expected: { kind: 'version_conflict', retryable: true },
@@ -129,7 +125,7 @@ describe('SCIM error mapping', () => {
     },
     {
       name: '503 with Retry-After',
-      call: 'delete',
+      call: 'patch',
       status: 503,
       headers: { 'Retry-After': '5' },
       body: scimError(503),

@@ -1,4 +1,12 @@
-import { envHttpUrl, envInt, envList, envLogLevel, envRedisUrl, envString } from '@dirsync/core';
+import {
+  envHttpUrl,
+  envInt,
+  envList,
+  envLogLevel,
+  envRedisUrl,
+  envString,
+  unsetIfEmpty,
+} from '@dirsync/core';
 import { z } from 'zod';
 
 /**
@@ -8,14 +16,14 @@ import { z } from 'zod';
 
 export const commonEnv = {
   NODE_ENV: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    unsetIfEmpty,
     z
       .enum(['production', 'development', 'test'], { error: 'must be production, development or test' })
       .default('development'),
   ),
   REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    unsetIfEmpty,
     z
       .string()
       .regex(/^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/, {
@@ -32,7 +40,7 @@ export const targetEnv = {
   GENESYS_CLIENT_ID: envString(),
   GENESYS_CLIENT_SECRET: envString(),
   SCIM_BASE_PATH: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    unsetIfEmpty,
     z
       .string()
       .regex(/^\/[^\s?#]*$/, { error: 'must be a path starting with /, e.g. /api/v2/scim/v2' })
@@ -51,7 +59,7 @@ export const syncEnv = {
   HR_SNAPSHOT: envString(),
   RECONCILE_CRON: envString(),
   RECONCILE_MAX_DEACTIVATE_PERCENT: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    unsetIfEmpty,
     z.coerce
       .number({ error: 'must be a number between 0 and 100' })
       .min(0, { error: 'must be between 0 and 100' })

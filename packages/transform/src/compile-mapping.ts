@@ -1,4 +1,5 @@
 import type { HrRecord } from '@dirsync/contracts';
+import { isOwnedPath, parseOwnedPath } from '@dirsync/scim';
 import jsonata from 'jsonata';
 import { deriveOwned } from './derive-owned.js';
 import { evaluationFailure } from './evaluation-failure.js';
@@ -7,7 +8,6 @@ import { isJsonataError } from './jsonata-error.js';
 import type { MappedUser } from './mapped-user.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, type Mapping, type MappingLimits } from './mapping.js';
 import { MappingLoadError } from './mapping-load-error.js';
-import { isOwnedPath } from './owned-path.js';
 import { readOwnsDirective } from './owns-directive.js';
 import { locate, locateJsonataPosition } from './source-position.js';
 import { OutputProblem, toMappedUser } from './to-mapped-user.js';
@@ -89,7 +89,9 @@ function resolveOwned(source: string, file: string, ast: AstNode): Pick<Mapping,
       `the mapping does not write userName (it owns ${owned.join(', ')}); every SCIM user needs one`,
     );
   }
-  return { owned: Object.freeze([...new Set(owned)]), ownedFrom };
+  // One spelling per path (`emails[ type eq "work" ]` is `emails[type eq "work"]`), as the SCIM diff reads it.
+  const canonical = owned.map((path) => parseOwnedPath(path).path);
+  return { owned: Object.freeze([...new Set(canonical)]), ownedFrom };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMapping, isOwnedPath, MappingLoadError } from './index.js';
+import { compileMapping, MappingLoadError } from './index.js';
 
 const EXT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const owned = (source: string) => compileMapping(source).owned;
@@ -172,19 +172,24 @@ $`;
   });
 });
 
-describe('owned-path notation', () => {
-  it.each(['userName', 'name.givenName', 'emails[type eq "work"]', 'roles', `${EXT}:department`])(
-    'accepts %s',
-    (path) => expect(isOwnedPath(path)).toBe(true),
-  );
+describe('owned-path notation (the SCIM package parser)', () => {
+  it('accepts spaces inside a filter and writes the path the way the SCIM diff does', () => {
+    expect(owned('/* dirsync:owns userName, emails[ type eq "work" ], emails[type eq "work"] */ $')).toEqual([
+      'userName',
+      'emails[type eq "work"]',
+    ]);
+  });
 
-  it.each([
-    '',
-    'cost center',
-    'customFields["x"]',
-    'emails[type eq work]',
-    'name.given.name',
-    `${EXT}:`,
-    'urn:x',
-  ])('rejects %s', (path) => expect(isOwnedPath(path)).toBe(false));
+  it('accepts a sub-attribute of an extension attribute', () => {
+    expect(owned(`/* dirsync:owns userName, ${EXT}:manager.value */ $`)).toEqual([
+      'userName',
+      `${EXT}:manager.value`,
+    ]);
+  });
+
+  it.each(['cost center', 'emails[type eq work]', 'name.given.name', `${EXT}:`, 'urn:x'])(
+    'refuses %s in a directive',
+    (path) =>
+      expect(refusal(`/* dirsync:owns userName, ${path} */ $`).message).toMatch(/is not an attribute path/),
+  );
 });

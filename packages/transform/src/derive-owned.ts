@@ -1,5 +1,5 @@
+import { isOwnedPath, type OwnedPath, parseOwnedPath, valuePath } from '@dirsync/scim';
 import { type AstNode, arrayMembers, type NodeMark, nodeMark, objectPairs } from './jsonata-ast.js';
-import { isExtensionUrn, normalizeOwned, typedElementPath } from './owned-path.js';
 
 /** The result of static ownership derivation: the owned paths, or why they cannot be told and where. */
 export type DerivedOwnership = { ok: true; owned: string[] } | ({ ok: false; problem: string } & NodeMark);
@@ -124,6 +124,24 @@ function elementTypes(bounds: Bound[]): string[] | undefined {
   return types;
 }
 
+/** The top-level attribute (or extension attribute) `owned` belongs to: `emails[type eq "work"]` → `emails`. */
+function ownerOf(owned: OwnedPath): string {
+  if (owned.kind === 'typed') return owned.attr;
+  if (owned.kind === 'roles' || owned.location.schema !== undefined) return owned.path;
+  return owned.location.attr;
+}
+
+/**
+ * Deduplicates paths, keeping first-seen order, and drops parts of an attribute that is also owned whole
+ * (`emails` owns every `emails[type eq …]`). Paths that do not parse are kept as they are, for the caller to refuse.
+ */
+function normalizeOwned(paths: readonly string[]): string[] {
+  const unique = [...new Set(paths)];
+  const owners = new Map(unique.map((p) => [p, isOwnedPath(p) ? ownerOf(parseOwnedPath(p)) : p]));
+  const whole = new Set(unique.filter((p) => owners.get(p) === p));
+  return unique.filter((p) => owners.get(p) === p || !whole.has(owners.get(p) ?? p));
+}
+
 /** The paths one top-level attribute owns, by the shape of its value. */
 function attributePaths(attribute: string, value: AstNode, scope: Scope): string[] {
   const bounds = outcomes(value, scope).filter((b) => !isNothing(b.node));
@@ -138,7 +156,7 @@ function attributePaths(attribute: string, value: AstNode, scope: Scope): string
     // A multi-valued attribute: one path per literal element `type`, else the whole attribute.
     const elements = bounds.flatMap((b) => (arrayMembers(b.node) ?? []).flatMap((m) => outcomes(m, b.scope)));
     const types = elementTypes(elements);
-    if (types && types.length > 0) return types.map((type) => typedElementPath(attribute, type));
+    if (types && types.length > 0) return types.map((type) => valuePath(attribute, 'type', type));
   }
   return [attribute];
 }
@@ -160,7 +178,7 @@ export function deriveOwned(ast: AstNode): DerivedOwnership {
     const owned: string[] = [];
     for (const { key, value, scope } of entries) {
       if (NOT_OWNED.has(key)) continue;
-      if (isExtensionUrn(key)) {
+      if (key.startsWith('urn:')) {
         const attributes = objectKeys(outcomes(value, scope), `the extension "${key}"`);
         owned.push(...attributes.map((a) => `${key}:${a.key}`));
       } else {

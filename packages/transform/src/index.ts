@@ -17,7 +17,6 @@ export {
   type PhoneResult,
 } from './normalize-phone.js';
 export { normalizeUserPhones, type RefusedPhone } from './normalize-user-phones.js';
-export { isOwnedPath } from './owned-path.js';
 export { phoneRegionSchema } from './phone-region.js';
 export type { SourceLocation } from './source-position.js';
 export { TransformError, type TransformErrorCode } from './transform-error.js';

@@ -1,4 +1,4 @@
-import { isOwnedPath } from './owned-path.js';
+import { isOwnedPath } from '@dirsync/scim';
 
 /** The `dirsync:owns` directive of a mapping, or what is wrong with it. */
 export type OwnsDirective = { ok: true; owned: string[] } | { ok: false; problem: string; offset: number };

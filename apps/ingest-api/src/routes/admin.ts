@@ -1,4 +1,5 @@
 import { type HrEvent, hrEventSchema, reconcileRequestSchema } from '@dirsync/contracts';
+import { describeIssues } from '@dirsync/core';
 import type { ReportStore } from '@dirsync/reports';
 import express, { type Router } from 'express';
 import { ApiError } from '../api-error.js';
@@ -18,10 +19,6 @@ export interface AdminRouterDeps {
   previewUnavailable?: string;
   startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
   status: () => Promise<Record<string, unknown>>;
-}
-
-function issuesOf(error: { issues: Array<{ path: PropertyKey[]; message: string }> }) {
-  return error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
 }
 
 /** The operators' JSON routes under /admin (authentication is applied by the caller). */
@@ -63,7 +60,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
     const parsed = hrEventSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new ApiError(400, 'invalid_event', 'the body must be one HR event', {
-        details: issuesOf(parsed.error),
+        details: describeIssues(parsed.error.issues, { whole: '(body)' }),
       });
     }
     res.json(await deps.preview(parsed.data));
@@ -77,7 +74,7 @@ export function adminRouter(deps: AdminRouterDeps): Router {
         'invalid_request',
         'expected {}, {"apply": true} or {"apply": true, "overrideBrake": true}',
         {
-          details: issuesOf(parsed.error),
+          details: describeIssues(parsed.error.issues, { whole: '(body)' }),
         },
       );
     }

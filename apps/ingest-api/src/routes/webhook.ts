@@ -4,6 +4,7 @@ import { ApiError, serviceUnavailable } from '../api-error.js';
 import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
 import type { IngestService } from '../ingest-service.js';
 import type { ApiMetrics } from '../metrics.js';
+import { isRedisUnavailable } from '../redis-unavailable.js';
 import type { SignatureVerifier } from '../webhook-signature.js';
 
 export const WEBHOOK_PATH = '/webhooks/directory-sync';
@@ -25,18 +26,6 @@ const requireJson: RequestHandler = (req, _res, next) => {
   }
   next();
 };
-
-/** True when the error means Redis could not be reached or did not answer (ioredis and BullMQ messages). */
-function isRedisUnavailable(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  const name = error instanceof Error ? error.name : '';
-  return (
-    name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Command timed out|enableOfflineQueue|connect|LOADING|READONLY|MISCONF|TRYAGAIN|CLUSTERDOWN/i.test(
-      message,
-    )
-  );
-}
 
 export function webhookRouter(deps: {
   verifier: SignatureVerifier;

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type HrRecord, hrRecordSchema } from '@dirsync/contracts';
-import { DirsyncError } from '@dirsync/core';
+import { DirsyncError, formatIssuePath } from '@dirsync/core';
 import { parse as parseCsv } from 'csv-parse/sync';
 
 /** The HR directory as of one moment: every person currently employed. */
@@ -97,7 +97,7 @@ export async function loadSnapshot(
     const parsed = hrRecordSchema.safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') || '(record)';
+      const field = issue ? formatIssuePath(issue.path, '(record)') : '(record)';
       throw new SnapshotError(`HR_SNAPSHOT: record ${i + 1}: ${field}: ${issue?.message ?? 'invalid'}`);
     }
     const previous = seen.get(parsed.data.externalId);
