@@ -1,5 +1,4 @@
 export { type SeedUser, SimAdminClient, type SimUserState } from './admin-client.js';
-export { loadSimEnv, type SimEnv, simEnvSchema, simulatorOptionsFromEnv } from './env.js';
 export { ScimHttpError, type ScimType } from './errors/scim-http-error.js';
 export { SimAdminError } from './errors/sim-admin-error.js';
 export type { FailRule, FailRuleInput, FaultSettings, FaultSettingsInput } from './faults/fault-settings.js';
