@@ -5,6 +5,7 @@ import { projectUser } from '../scim/project-attributes.js';
 import { LIST_RESPONSE_URN, MAX_PAGE_SIZE } from '../scim/urns.js';
 import type { ScimUser } from '../scim/user-types.js';
 import type { SimContext } from '../state/sim-context.js';
+import { presentUser } from './present-user.js';
 import { SCIM_CONTENT_TYPE, sendScim, sendScimError } from './scim-response.js';
 
 function queryString(req: Request, name: string): string | undefined {
@@ -51,7 +52,7 @@ function userId(req: Request): string {
   return id;
 }
 
-function sendUser(res: Response, status: number, user: ScimUser, body: unknown = user): void {
+function sendUser(res: Response, status: number, user: ScimUser, body: unknown): void {
   res.set('ETag', user.meta.version);
   if (status === 201) res.set('Location', user.meta.location);
   sendScim(res, status, body);
@@ -94,13 +95,13 @@ export function createUsersRouter(ctx: SimContext): Router {
       totalResults: users.length,
       startIndex,
       itemsPerPage: page.length,
-      Resources: page.map((u) => projectUser(u, shape)),
+      Resources: page.map((u) => projectUser(presentUser(ctx, u), shape)),
     });
   });
 
   router.post('/Users', requireScimJson, (req, res) => {
     const user = ctx.users.create(req.body, 'api');
-    sendUser(res, 201, user);
+    sendUser(res, 201, user, presentUser(ctx, user));
   });
 
   router.get('/Users/:id', (req, res) => {
@@ -111,23 +112,26 @@ export function createUsersRouter(ctx: SimContext): Router {
       res.status(304).set('ETag', user.meta.version).type(SCIM_CONTENT_TYPE).end();
       return;
     }
-    sendUser(res, 200, user, projectUser(user, projection(req)));
+    sendUser(res, 200, user, projectUser(presentUser(ctx, user), projection(req)));
   });
 
   router.put('/Users/:id', requireScimJson, (req, res) => {
     const id = userId(req);
     const ifMatch = maybeConflict(ctx, req, id);
-    sendUser(res, 200, ctx.users.replace(id, req.body, 'api', ifMatch));
+    const user = ctx.users.replace(id, req.body, 'api', ifMatch);
+    sendUser(res, 200, user, presentUser(ctx, user));
   });
 
   router.patch('/Users/:id', requireScimJson, (req, res) => {
     const id = userId(req);
     const ifMatch = maybeConflict(ctx, req, id);
-    sendUser(res, 200, ctx.users.patch(id, req.body, 'api', ifMatch));
+    const user = ctx.users.patch(id, req.body, 'api', ifMatch);
+    sendUser(res, 200, user, presentUser(ctx, user));
   });
 
   router.delete('/Users/:id', (req, res) => {
     ctx.users.remove(req.params.id, 'api', req.get('if-match'));
+    ctx.groups.dropUser(req.params.id);
     res.status(204).end();
   });
 
