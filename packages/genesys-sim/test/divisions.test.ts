@@ -131,7 +131,20 @@ describe('divisions the OAuth client may not write', () => {
     expect(read.status).toBe(200);
     expect(read.body.meta).toEqual(locked.meta);
 
-    await h.sim.admin.setBehavior({ forbiddenDivisions: [] });
+    await h.sim.admin.setBehavior({ hideForbiddenDivisions: true });
+    expect((await h.scim('GET', `/Users/${locked.id}`)).status).toBe(404);
+    const lookup = await h.scim<{ totalResults: number }>(
+      'GET',
+      `/Users?filter=${encodeURIComponent('userName eq "cfo@example.com"')}`,
+    );
+    expect(lookup.body.totalResults).toBe(0);
+    // The hidden user still holds its userName: a create with it is a conflict, as in Genesys.
+    const again = await h.scim('POST', '/Users', {
+      body: { schemas: body.schemas, userName: 'cfo@example.com', displayName: 'CFO' },
+    });
+    expect(again.body).toEqual(scimError(409, 'uniqueness'));
+
+    await h.sim.admin.setBehavior({ forbiddenDivisions: [], hideForbiddenDivisions: false });
     expect((await h.patch(locked.id, [{ op: 'replace', path: 'title', value: 'x' }])).status).toBe(200);
   });
 });

@@ -16,6 +16,8 @@ export interface BehaviorSettings {
   homeDivision: string | null;
   /** Divisions the OAuth client has no grant for: API writes to (or into) them answer 403. */
   forbiddenDivisions: string[];
+  /** Users in a forbidden division are also invisible to reads (lists skip them, GET by id is 404). */
+  hideForbiddenDivisions: boolean;
   /** `phoneNumbers[].value` must be E.164 (`+` and 8–15 digits) or a tel URI (`tel:+14155550132;ext=123`). */
   requireE164Phones: boolean;
   /** The phone types the org accepts (Genesys's list varies by version). */
@@ -72,6 +74,7 @@ export const DEFAULT_BEHAVIOR: BehaviorSettings = {
   refuseDivisionRemoval: true,
   homeDivision: null,
   forbiddenDivisions: [],
+  hideForbiddenDivisions: false,
   requireE164Phones: true,
   phoneTypes: DEFAULT_PHONE_TYPES,
   dropWorkEmailPrimary: false,
@@ -91,6 +94,7 @@ export const behaviorUpdateSchema = z
     refuseDivisionRemoval: z.boolean(),
     homeDivision: z.string().trim().min(1).nullable(),
     forbiddenDivisions: names,
+    hideForbiddenDivisions: z.boolean(),
     requireE164Phones: z.boolean(),
     phoneTypes: names.min(1),
     dropWorkEmailPrimary: z.boolean(),

@@ -108,6 +108,13 @@ function applyRouting(attributes: UserAttributes, behavior: Readonly<BehaviorSet
   }
 }
 
+/** Whether the OAuth client cannot see this user (hidden forbidden divisions). */
+export function isHiddenFromClient(behavior: Readonly<BehaviorSettings>, user: UserAttributes): boolean {
+  if (!behavior.hideForbiddenDivisions) return false;
+  const division = divisionOf(user);
+  return division !== undefined && findName(behavior.forbiddenDivisions, division) !== undefined;
+}
+
 /**
  * The OAuth client may not write users in a forbidden division, nor move or create one into it: 403, as
  * Genesys answers a write without the division's grant.

@@ -1,4 +1,5 @@
 import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { isHiddenFromClient } from '../behavior/genesys-rules.js';
 import { badRequest, ScimHttpError } from '../errors/scim-http-error.js';
 import { parseListFilter } from '../scim/list-filter.js';
 import { projectUser } from '../scim/project-attributes.js';
@@ -80,7 +81,7 @@ export function createUsersRouter(ctx: SimContext): Router {
     }
     const startIndex = Math.max(1, queryInt(req, 'startIndex', 1));
     const filterText = queryString(req, 'filter');
-    let users = ctx.users.all();
+    let users = ctx.users.all().filter((u) => !isHiddenFromClient(ctx.behavior.live, u));
     if (filterText === undefined || filterText.trim() === '') {
       users = users.filter((u) => u.active);
     } else {
@@ -105,7 +106,8 @@ export function createUsersRouter(ctx: SimContext): Router {
   });
 
   router.get('/Users/:id', (req, res) => {
-    const user = ctx.users.get(req.params.id);
+    const found = ctx.users.get(req.params.id);
+    const user = found && !isHiddenFromClient(ctx.behavior.live, found) ? found : undefined;
     if (!user) throw new ScimHttpError(404, `User '${req.params.id}' not found`);
     const ifNoneMatch = req.get('if-none-match');
     if (ifNoneMatch !== undefined && matchesVersion(ifNoneMatch, user.meta.version)) {
