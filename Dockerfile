@@ -27,7 +27,7 @@ RUN --mount=type=cache,id=dirsync-pnpm-store,target=/pnpm/store \
 RUN --mount=type=cache,id=dirsync-pnpm-store,target=/pnpm/store \
     rm -rf node_modules apps/*/node_modules packages/*/node_modules \
  && pnpm install --offline --prod --frozen-lockfile --store-dir /pnpm/store \
-      --filter-prod '@dirsync/ingest-api...' --filter-prod '@dirsync/worker...' --filter-prod '@dirsync/genesys-sim...' \
+      --filter-prod '@dirsync/ingest-api...' --filter-prod '@dirsync/worker...' --filter-prod '@dirsync/genesys-sim-app...' \
  && rm -rf apps/*/src packages/*/src packages/testing scripts biome.json vitest.config.ts \
       tsconfig*.json apps/*/tsconfig*.json packages/*/tsconfig*.json
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '@dirsync/core';
+import { DEFAULT_ROLES } from '@dirsync/genesys-sim';
 import { describe, expect, it } from 'vitest';
 import { loadSimEnv, simulatorOptionsFromEnv } from './env.js';
-import { DEFAULT_ROLES } from './options.js';
 
 describe('simulator environment', () => {
   it('applies the contract defaults', () => {

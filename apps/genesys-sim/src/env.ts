@@ -1,6 +1,6 @@
 import { type Env, envFlag, envInt, envList, envLogLevel, envPort, envString, parseEnv } from '@dirsync/core';
+import { DEFAULT_ROLES, type SimulatorOptions } from '@dirsync/genesys-sim';
 import { z } from 'zod';
-import { DEFAULT_ROLES, type SimulatorOptions } from './options.js';
 
 /** The simulator's environment (see the contract's Environment table); parsed once at start-up. */
 export const simEnvSchema = z.object({

@@ -1,6 +1,6 @@
 import { createLogger, runService } from '@dirsync/core';
+import { startSimulator } from '@dirsync/genesys-sim';
 import { loadSimEnv, simulatorOptionsFromEnv } from './env.js';
-import { startSimulator } from './simulator.js';
 
 runService(
   'genesys-sim',

@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { basicAuth } from './harness.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const basicAuth = () => `Basic ${Buffer.from('dirsync-local:dirsync-local-secret').toString('base64')}`;
 
 function startCli(env: Record<string, string>): ChildProcess {
   const child = spawn(

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { BehaviorSettings } from '../behavior/behavior-settings.js';
+import { applyGenesysRules, checkDivisionGrant, checkGroupsNotWritten } from '../behavior/genesys-rules.js';
 import { badRequest, ScimHttpError } from '../errors/scim-http-error.js';
 import { applyPatchOperations, readPatchBody } from '../scim/apply-patch.js';
-import { type NormalizeContext, normalizeUser } from '../scim/normalize-user.js';
+import { type NormalizeContext, normalizeUser, type UserAttributes } from '../scim/normalize-user.js';
 import { CORE_USER_URN, ENTERPRISE_USER_URN, GENESYS_USER_URN } from '../scim/urns.js';
 import type { PatchOperation, ScimUser } from '../scim/user-types.js';
 import type { Clock } from './clock.js';
@@ -26,6 +28,10 @@ export interface UserStoreOptions {
   defaultRole: string;
   /** The absolute URL of the Users endpoint (for `meta.location`), known once the server listens. */
   usersUrl(): string;
+  /** The Genesys behaviour in force (read on every write: it changes at run time). */
+  behavior(): Readonly<BehaviorSettings>;
+  /** The ids of the groups a user belongs to (to accept a PUT that repeats them). */
+  groupIdsOf(userId: string): string[];
 }
 
 interface StoredUser {
@@ -103,6 +109,9 @@ export class UserStore {
     if (this.histories.has(id))
       throw new ScimHttpError(409, `id '${id}' is taken`, { scimType: 'uniqueness' });
     const { attributes } = normalizeUser(body, this.context('create'));
+    checkGroupsNotWritten(body, []);
+    applyGenesysRules(attributes, { behavior: this.options.behavior(), mode: 'create' });
+    if (actor === 'api') checkDivisionGrant(this.options.behavior(), undefined, attributes);
     this.checkUserNameFree(attributes.userName, id);
     const now = new Date(this.options.clock.now()).toISOString();
     const user: ScimUser = {
@@ -127,8 +136,16 @@ export class UserStore {
   /** PUT /Users/:id: every writable attribute replaced, absent ones cleared. */
   replace(id: string, body: unknown, actor: Actor, ifMatch?: string): ScimUser {
     const stored = this.require(id);
+    this.checkGrant(actor, stored.user, undefined);
     this.checkVersion(stored, ifMatch);
     const { attributes } = normalizeUser(body, this.context('replace', id));
+    checkGroupsNotWritten(body, this.options.groupIdsOf(id));
+    applyGenesysRules(attributes, {
+      behavior: this.options.behavior(),
+      mode: 'replace',
+      previous: stored.user,
+    });
+    this.checkGrant(actor, undefined, attributes);
     this.checkUserNameFree(attributes.userName, id);
     return this.commit(stored, attributes, { method: 'PUT', actor, body: withoutPasswords(body) });
   }
@@ -137,6 +154,7 @@ export class UserStore {
   patch(id: string, body: unknown, actor: Actor, ifMatch?: string): ScimUser {
     const operations = readPatchBody(body);
     const stored = this.require(id);
+    this.checkGrant(actor, stored.user, undefined);
     this.checkVersion(stored, ifMatch);
     return this.applyOperations(stored, operations, actor);
   }
@@ -144,6 +162,7 @@ export class UserStore {
   /** DELETE /Users/:id; the history stays readable. */
   remove(id: string, actor: Actor, ifMatch?: string): void {
     const stored = this.require(id);
+    this.checkGrant(actor, stored.user, undefined);
     this.checkVersion(stored, ifMatch);
     this.users.delete(id);
     this.record(id, { method: 'DELETE', version: formatVersion(stored.version), actor });
@@ -165,6 +184,12 @@ export class UserStore {
   private applyOperations(stored: StoredUser, operations: PatchOperation[], actor: Actor): ScimUser {
     const patched = applyPatchOperations(stored.user, operations);
     const { attributes } = normalizeUser(patched, this.context('patch', stored.user.id));
+    applyGenesysRules(attributes, {
+      behavior: this.options.behavior(),
+      mode: 'patch',
+      previous: stored.user,
+    });
+    this.checkGrant(actor, undefined, attributes);
     this.checkUserNameFree(attributes.userName, stored.user.id);
     return this.commit(stored, attributes, {
       method: 'PATCH',
@@ -196,6 +221,11 @@ export class UserStore {
     const list = this.histories.get(id) ?? [];
     list.push({ at, ...entry });
     this.histories.set(id, list);
+  }
+
+  /** Only the product (the API) lacks grants: seeding and admin edits may touch any division. */
+  private checkGrant(actor: Actor, before: ScimUser | undefined, after: UserAttributes | undefined): void {
+    if (actor === 'api') checkDivisionGrant(this.options.behavior(), before, after);
   }
 
   private require(id: string): StoredUser {

@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, DirsyncError } from '@dirsync/core';
 import { SimAdminClient } from './admin-client.js';
 import { TokenStore } from './auth/token-store.js';
+import { BehaviorSwitches } from './behavior/behavior-settings.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { createApp } from './http/create-app.js';
 import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.js';
+import { GroupStore } from './state/group-store.js';
 import { RequestMetrics } from './state/request-metrics.js';
 import type { SimContext } from './state/sim-context.js';
 import { SlidingWindowLimiter } from './state/sliding-window.js';
@@ -15,10 +17,15 @@ import { UserStore } from './state/user-store.js';
 /** In-process handles on a running simulator's state, for tests that prefer them to `/__sim`. */
 export interface SimulatorState {
   users: UserStore;
+  groups: GroupStore;
+  behavior: BehaviorSwitches;
   faults: FaultInjector;
   metrics: RequestMetrics;
   tokens: TokenStore;
-  /** What `POST /__sim/reset` does: users, tokens, rate windows, counters, log and faults back to the start. */
+  /**
+   * What `POST /__sim/reset` does: users, groups, tokens, rate windows, counters, log, faults and behaviour back
+   * to the start.
+   */
   reset(): void;
 }
 
@@ -77,15 +84,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   setMaxListeners(0, abort.signal);
   let origin = '';
 
+  const behavior = new BehaviorSwitches(resolved.behavior);
   const users = new UserStore({
     clock: resolved.clock,
     roles: resolved.roles,
     defaultRole: resolved.defaultRole,
     usersUrl: () => `${origin}${resolved.basePath}/Users`,
+    behavior: () => behavior.live,
+    // Called only on a PUT, after `groups` below exists.
+    groupIdsOf: (id) => groups.membershipsOf(id).map((g) => g.value),
   });
+  const groups = new GroupStore({
+    clock: resolved.clock,
+    groupsUrl: () => `${origin}${resolved.basePath}/Groups`,
+    findUser: (id) => {
+      const user = users.get(id);
+      return user ? { displayName: user.displayName, location: user.meta.location } : undefined;
+    },
+  });
+  groups.seed(resolved.groups);
   const ctx: SimContext = {
     options: resolved,
     users,
+    groups,
+    behavior,
     tokens: new TokenStore(resolved.clock, resolved.tokenTtlSeconds),
     limiter: new SlidingWindowLimiter(resolved.rateLimitPerMinute),
     faults: new FaultInjector(resolved.faults),
@@ -96,6 +118,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
   const reset = () => {
     ctx.users.clear();
+    ctx.groups.clear();
+    ctx.groups.seed(resolved.groups);
+    ctx.behavior.reset();
     ctx.tokens.clear();
     ctx.limiter.clear();
     ctx.metrics.clear();
@@ -150,7 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     tokenUrl: `${origin}/oauth/token`,
     port,
     options: resolved,
-    state: { users, faults: ctx.faults, metrics: ctx.metrics, tokens: ctx.tokens, reset },
+    state: { users, groups, behavior, faults: ctx.faults, metrics: ctx.metrics, tokens: ctx.tokens, reset },
     admin: new SimAdminClient(origin),
     close,
   };

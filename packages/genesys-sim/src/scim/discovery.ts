@@ -1,4 +1,5 @@
 import {
+  CORE_GROUP_URN,
   CORE_USER_URN,
   ENTERPRISE_USER_URN,
   GENESYS_USER_URN,
@@ -47,6 +48,19 @@ export function userResourceType(baseUrl: string) {
       { schema: GENESYS_USER_URN, required: false },
     ],
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+  };
+}
+
+/** The Group resource type: listed and patched (members), never created or deleted through SCIM. */
+export function groupResourceType(baseUrl: string) {
+  return {
+    schemas: [RESOURCE_TYPE_URN],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Genesys Cloud group (membership only)',
+    schema: CORE_GROUP_URN,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
   };
 }
 

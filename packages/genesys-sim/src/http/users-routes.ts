@@ -1,10 +1,12 @@
 import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { isHiddenFromClient } from '../behavior/genesys-rules.js';
 import { badRequest, ScimHttpError } from '../errors/scim-http-error.js';
 import { parseListFilter } from '../scim/list-filter.js';
 import { projectUser } from '../scim/project-attributes.js';
 import { LIST_RESPONSE_URN, MAX_PAGE_SIZE } from '../scim/urns.js';
 import type { ScimUser } from '../scim/user-types.js';
 import type { SimContext } from '../state/sim-context.js';
+import { presentUser } from './present-user.js';
 import { SCIM_CONTENT_TYPE, sendScim, sendScimError } from './scim-response.js';
 
 function queryString(req: Request, name: string): string | undefined {
@@ -51,7 +53,7 @@ function userId(req: Request): string {
   return id;
 }
 
-function sendUser(res: Response, status: number, user: ScimUser, body: unknown = user): void {
+function sendUser(res: Response, status: number, user: ScimUser, body: unknown): void {
   res.set('ETag', user.meta.version);
   if (status === 201) res.set('Location', user.meta.location);
   sendScim(res, status, body);
@@ -79,7 +81,7 @@ export function createUsersRouter(ctx: SimContext): Router {
     }
     const startIndex = Math.max(1, queryInt(req, 'startIndex', 1));
     const filterText = queryString(req, 'filter');
-    let users = ctx.users.all();
+    let users = ctx.users.all().filter((u) => !isHiddenFromClient(ctx.behavior.live, u));
     if (filterText === undefined || filterText.trim() === '') {
       users = users.filter((u) => u.active);
     } else {
@@ -94,40 +96,44 @@ export function createUsersRouter(ctx: SimContext): Router {
       totalResults: users.length,
       startIndex,
       itemsPerPage: page.length,
-      Resources: page.map((u) => projectUser(u, shape)),
+      Resources: page.map((u) => projectUser(presentUser(ctx, u), shape)),
     });
   });
 
   router.post('/Users', requireScimJson, (req, res) => {
     const user = ctx.users.create(req.body, 'api');
-    sendUser(res, 201, user);
+    sendUser(res, 201, user, presentUser(ctx, user));
   });
 
   router.get('/Users/:id', (req, res) => {
-    const user = ctx.users.get(req.params.id);
+    const found = ctx.users.get(req.params.id);
+    const user = found && !isHiddenFromClient(ctx.behavior.live, found) ? found : undefined;
     if (!user) throw new ScimHttpError(404, `User '${req.params.id}' not found`);
     const ifNoneMatch = req.get('if-none-match');
     if (ifNoneMatch !== undefined && matchesVersion(ifNoneMatch, user.meta.version)) {
       res.status(304).set('ETag', user.meta.version).type(SCIM_CONTENT_TYPE).end();
       return;
     }
-    sendUser(res, 200, user, projectUser(user, projection(req)));
+    sendUser(res, 200, user, projectUser(presentUser(ctx, user), projection(req)));
   });
 
   router.put('/Users/:id', requireScimJson, (req, res) => {
     const id = userId(req);
     const ifMatch = maybeConflict(ctx, req, id);
-    sendUser(res, 200, ctx.users.replace(id, req.body, 'api', ifMatch));
+    const user = ctx.users.replace(id, req.body, 'api', ifMatch);
+    sendUser(res, 200, user, presentUser(ctx, user));
   });
 
   router.patch('/Users/:id', requireScimJson, (req, res) => {
     const id = userId(req);
     const ifMatch = maybeConflict(ctx, req, id);
-    sendUser(res, 200, ctx.users.patch(id, req.body, 'api', ifMatch));
+    const user = ctx.users.patch(id, req.body, 'api', ifMatch);
+    sendUser(res, 200, user, presentUser(ctx, user));
   });
 
   router.delete('/Users/:id', (req, res) => {
     ctx.users.remove(req.params.id, 'api', req.get('if-match'));
+    ctx.groups.dropUser(req.params.id);
     res.status(204).end();
   });
 

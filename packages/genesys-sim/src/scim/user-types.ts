@@ -1,3 +1,5 @@
+import type { ScimUserGroup } from './group-types.js';
+
 export interface ScimMeta {
   resourceType: 'User';
   created: string;
@@ -56,6 +58,8 @@ export interface ScimUser {
   emails?: ScimEmail[];
   phoneNumbers?: ScimPhoneNumber[];
   roles?: ScimRole[];
+  /** Read-only: the groups the user belongs to (changed through /Groups). */
+  groups?: ScimUserGroup[];
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'?: EnterpriseExtension;
   'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User'?: GenesysExtension;
   meta: ScimMeta;

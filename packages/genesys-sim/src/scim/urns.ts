@@ -14,3 +14,4 @@ export type ExtensionUrn = (typeof EXTENSION_URNS)[number];
 
 /** The most resources Genesys returns in one page; a larger `count` is answered 429. */
 export const MAX_PAGE_SIZE = 25;
+export const CORE_GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';

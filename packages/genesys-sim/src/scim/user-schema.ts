@@ -47,7 +47,6 @@ function attr(
 }
 
 export const EMAIL_TYPES = ['work', 'other'] as const;
-export const PHONE_TYPES = ['work', 'work2', 'work3', 'work4', 'home', 'mobile', 'other'] as const;
 
 const routingEntry = (what: string) => [
   attr('name', 'string', `The ${what} name.`, { required: true }),
@@ -101,12 +100,13 @@ export const CORE_ATTRIBUTES: readonly AttributeDef[] = [
       attr('primary', 'boolean', 'Whether this is the primary address.'),
     ],
   }),
-  attr('phoneNumbers', 'complex', 'Phone numbers in E.164.', {
+  attr('phoneNumbers', 'complex', 'Phone numbers in E.164 or as tel URIs.', {
     multiValued: true,
     dropIncompleteEntries: true,
     subAttributes: [
       attr('value', 'string', 'The number.', { required: true }),
-      attr('type', 'string', 'The kind of number.', { required: true, canonicalValues: PHONE_TYPES }),
+      // The accepted types are the org's (behavior.phoneTypes), checked by the Genesys rules.
+      attr('type', 'string', 'The kind of number: work, work2-4, home, mobile, other, …', { required: true }),
       attr('primary', 'boolean', 'Whether this is the primary number.'),
     ],
   }),

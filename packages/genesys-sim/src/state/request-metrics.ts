@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   durationMs: number;
   /** The client's `x-correlation-id` header, when sent. */
   correlationId?: string;
+  /** The `ININ-Correlation-Id` the simulator answered with (absent when the socket died first). */
+  ininCorrelationId?: string;
   /** The id of the bearer token used (never the token). */
   tokenId?: string;
   /** Which injected fault answered, if one did. */
@@ -31,6 +33,10 @@ export interface SimCounters {
   patches: number;
   puts: number;
   deletes: number;
+  /** GET on /Groups and /Groups/:id. */
+  groupReads: number;
+  /** PATCH on /Groups/:id (any outcome). */
+  groupPatches: number;
   /** Answers by status code; a reset connection counts under "0". */
   status: Record<string, number>;
   throttled429: number;
@@ -68,6 +74,8 @@ export class RequestMetrics {
       patches: 0,
       puts: 0,
       deletes: 0,
+      groupReads: 0,
+      groupPatches: 0,
       status: {},
       throttled429: 0,
       conflicts: 0,
@@ -77,11 +85,15 @@ export class RequestMetrics {
     };
   }
 
-  /** A SCIM request arrived; `users` when it targets /Users. */
-  arrived(method: string, users: boolean): void {
+  /** A SCIM request arrived, for /Users, /Groups or another endpoint. */
+  arrived(method: string, resource: 'users' | 'groups' | 'other'): void {
     this.counts.requests += 1;
     this.peak.record(this.clock.now());
-    if (!users) return;
+    if (resource === 'groups') {
+      if (method === 'GET') this.counts.groupReads += 1;
+      if (method === 'PATCH') this.counts.groupPatches += 1;
+    }
+    if (resource !== 'users') return;
     if (method === 'GET') this.counts.reads += 1;
     const counter = WRITE_COUNTER[method as keyof typeof WRITE_COUNTER];
     if (counter) {

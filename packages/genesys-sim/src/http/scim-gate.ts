@@ -1,6 +1,7 @@
 import { sleep } from '@dirsync/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SimContext } from '../state/sim-context.js';
+import { correlationIdOf } from './correlation-id.js';
 import { sendScimError } from './scim-response.js';
 
 /** Per-request facts the gate collects for the request log. */
@@ -12,12 +13,18 @@ interface GateLocals {
 
 export const gateLocals = (res: Response): GateLocals => res.locals as GateLocals;
 
+function resourceOf(path: string): 'users' | 'groups' | 'other' {
+  if (/^\/users(\/|$)/i.test(path)) return 'users';
+  if (/^\/groups(\/|$)/i.test(path)) return 'groups';
+  return 'other';
+}
+
 /** Counts the request and logs it once it is answered (or its socket dies). */
 function track(ctx: SimContext): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     const at = new Date(ctx.options.clock.now()).toISOString();
-    ctx.metrics.arrived(req.method, /^\/users(\/|$)/i.test(req.path));
+    ctx.metrics.arrived(req.method, resourceOf(req.path));
     const path = `${req.baseUrl}${req.path}`;
     const queryAt = req.originalUrl.indexOf('?');
     const query = queryAt >= 0 ? req.originalUrl.slice(queryAt + 1) : undefined;
@@ -28,6 +35,7 @@ function track(ctx: SimContext): RequestHandler {
       recorded = true;
       const locals = gateLocals(res);
       const status = res.writableFinished ? res.statusCode : 0;
+      const ininCorrelationId = correlationIdOf(res);
       const durationMs = Math.round(performance.now() - started);
       ctx.metrics.completed({
         at,
@@ -37,6 +45,7 @@ function track(ctx: SimContext): RequestHandler {
         status,
         durationMs,
         ...(correlationId ? { correlationId } : {}),
+        ...(ininCorrelationId && status !== 0 ? { ininCorrelationId } : {}),
         ...(locals.tokenId ? { tokenId: locals.tokenId } : {}),
         ...(locals.fault ? { fault: locals.fault } : {}),
       });

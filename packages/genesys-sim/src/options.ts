@@ -1,5 +1,11 @@
 import { DirsyncError, type Logger } from '@dirsync/core';
 import { z } from 'zod';
+import {
+  type BehaviorSettings,
+  type BehaviorSettingsInput,
+  DEFAULT_BEHAVIOR,
+  mergeBehavior,
+} from './behavior/behavior-settings.js';
 import { mergeFaults } from './faults/fault-injector.js';
 import { DEFAULT_FAULTS, type FaultSettings, type FaultSettingsInput } from './faults/fault-settings.js';
 import { type Clock, systemClock } from './state/clock.js';
@@ -30,6 +36,10 @@ export interface SimulatorOptions {
   basePath?: string;
   /** Faults active from the start (and restored by `/__sim/reset`). */
   faults?: FaultSettingsInput;
+  /** How strictly Genesys is played (divisions, phones, e-mail primary, correlation ids, catalogues…); realistic by default. */
+  behavior?: BehaviorSettingsInput;
+  /** Names of the org's groups, created at start (and again by `/__sim/reset`) without members. */
+  groups?: string[];
   /** Time source for token expiry and rate windows; tests pass a `ManualClock`. */
   clock?: Clock;
   /** Entries kept in the request log; default 10,000. */
@@ -51,6 +61,8 @@ export interface ResolvedOptions {
   defaultRole: string;
   basePath: string;
   faults: FaultSettings;
+  behavior: BehaviorSettings;
+  groups: string[];
   clock: Clock;
   requestLogLimit: number;
 }
@@ -74,11 +86,12 @@ const schema = z.object({
     .regex(/^\/[^?#]*[^/?#]$/, { error: 'must start with / and not end with /' })
     .default('/api/v2/scim/v2'),
   requestLogLimit: z.number().int().min(1).default(10_000),
+  groups: z.array(z.string().trim().min(1)).default([]),
 });
 
 /** Applies defaults and checks ranges; a bad option is a programming error, thrown at once. */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
-  const { faults, clock, logger: _logger, ...plain } = options;
+  const { faults, behavior, clock, logger: _logger, ...plain } = options;
   const parsed = schema.safeParse(plain);
   if (!parsed.success) {
     throw new DirsyncError(
@@ -95,5 +108,20 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   } catch (error) {
     throw new DirsyncError('invalid_sim_options', 'Invalid simulator options: faults', { cause: error });
   }
-  return { ...parsed.data, roles, faults: resolvedFaults, clock: clock ?? systemClock };
+  let resolvedBehavior: BehaviorSettings;
+  try {
+    resolvedBehavior = mergeBehavior(DEFAULT_BEHAVIOR, behavior ?? {});
+  } catch (error) {
+    const why = error instanceof z.ZodError ? `: ${z.prettifyError(error)}` : '';
+    throw new DirsyncError('invalid_sim_options', `Invalid simulator options: behavior${why}`, {
+      cause: error,
+    });
+  }
+  return {
+    ...parsed.data,
+    roles,
+    faults: resolvedFaults,
+    behavior: resolvedBehavior,
+    clock: clock ?? systemClock,
+  };
 }

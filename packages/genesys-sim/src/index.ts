@@ -1,10 +1,20 @@
 export { type SeedUser, SimAdminClient, type SimUserState } from './admin-client.js';
-export { loadSimEnv, type SimEnv, simEnvSchema, simulatorOptionsFromEnv } from './env.js';
+export {
+  type BehaviorSettings,
+  type BehaviorSettingsInput,
+  DEFAULT_BEHAVIOR,
+  DEFAULT_DIVISIONS,
+  DEFAULT_PHONE_TYPES,
+  DEFAULT_ROUTING_LANGUAGES,
+  DEFAULT_ROUTING_SKILLS,
+} from './behavior/behavior-settings.js';
 export { ScimHttpError, type ScimType } from './errors/scim-http-error.js';
 export { SimAdminError } from './errors/sim-admin-error.js';
 export type { FailRule, FailRuleInput, FaultSettings, FaultSettingsInput } from './faults/fault-settings.js';
 export { DEFAULT_ROLES, type ResolvedOptions, type SimulatorOptions } from './options.js';
+export type { ScimGroup, ScimGroupMember, ScimUserGroup } from './scim/group-types.js';
 export {
+  CORE_GROUP_URN,
   CORE_USER_URN,
   ENTERPRISE_USER_URN,
   ERROR_URN,

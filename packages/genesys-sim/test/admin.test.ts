@@ -166,6 +166,8 @@ describe('request log and counters', () => {
       patches: 1,
       puts: 1,
       deletes: 1,
+      groupReads: 0,
+      groupPatches: 0,
       status: { '200': 5, '201': 1, '204': 1, '404': 1 },
       throttled429: 0,
       conflicts: 0,

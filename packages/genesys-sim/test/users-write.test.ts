@@ -116,7 +116,7 @@ describe('POST /Users', () => {
       displayName: 'E',
       phoneNumbers: [{ type: 'MOBILE', value: '+15550100' }],
       [ENTERPRISE]: { manager: { value: boss.id }, dateHire: '2024-02-29', division: 'Home' },
-      [GENESYS]: { routingSkills: [{ name: 'billing', proficiency: 3 }] },
+      [GENESYS]: { routingSkills: [{ name: 'Billing', proficiency: 3 }] },
     });
     expect(user[ENTERPRISE]).toEqual({
       division: 'Home',
@@ -124,7 +124,7 @@ describe('POST /Users', () => {
       dateHire: '2024-02-29',
     });
     expect(user.phoneNumbers).toEqual([{ type: 'mobile', value: '+15550100' }]);
-    expect(user[GENESYS]).toEqual({ routingSkills: [{ name: 'billing', proficiency: 3 }] });
+    expect(user[GENESYS]).toEqual({ routingSkills: [{ name: 'Billing', proficiency: 3 }] });
   });
 });
 

@@ -1,5 +1,7 @@
+import type { BehaviorSettings, BehaviorSettingsInput } from './behavior/behavior-settings.js';
 import { SimAdminError } from './errors/sim-admin-error.js';
 import type { FaultSettings, FaultSettingsInput } from './faults/fault-settings.js';
+import type { ScimGroup } from './scim/group-types.js';
 import { PATCH_OP_URN } from './scim/urns.js';
 import type { PatchOperation, ScimUser } from './scim/user-types.js';
 import type { RequestLogEntry, SimCounters } from './state/request-metrics.js';
@@ -90,6 +92,31 @@ export class SimAdminClient {
   /** Faults back to the start options. */
   clearFaults(): Promise<FaultSettings> {
     return this.call('DELETE', '/faults');
+  }
+
+  /** The Genesys behaviour in force (divisions, phones, catalogues, …). */
+  behavior(): Promise<BehaviorSettings> {
+    return this.call('GET', '/behavior');
+  }
+
+  /** Changes only the behaviour switches given; answers the settings now in force. */
+  setBehavior(update: BehaviorSettingsInput): Promise<BehaviorSettings> {
+    return this.call('PUT', '/behavior', update);
+  }
+
+  /** Behaviour back to the start options. */
+  resetBehavior(): Promise<BehaviorSettings> {
+    return this.call('DELETE', '/behavior');
+  }
+
+  /** Creates the named groups that do not exist yet; answers every named group (with its id). */
+  seedGroups(names: string[]): Promise<ScimGroup[]> {
+    return this.call('POST', '/groups', { names });
+  }
+
+  /** Every group with its members. */
+  listGroups(): Promise<ScimGroup[]> {
+    return this.call('GET', '/groups');
   }
 
   /** Invalidates every access token; returns how many were live. */

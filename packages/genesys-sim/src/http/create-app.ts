@@ -2,7 +2,9 @@ import express, { type ErrorRequestHandler, type Express, Router } from 'express
 import { ScimHttpError } from '../errors/scim-http-error.js';
 import type { SimContext } from '../state/sim-context.js';
 import { createAdminRouter } from './admin-routes.js';
+import { correlationId } from './correlation-id.js';
 import { createDiscoveryRouter } from './discovery-routes.js';
+import { createGroupsRouter } from './groups-routes.js';
 import { createOAuthRouter } from './oauth-routes.js';
 import { scimGate } from './scim-gate.js';
 import { sendScimError, sendScimHttpError } from './scim-response.js';
@@ -24,7 +26,7 @@ function scimErrors(ctx: SimContext): ErrorRequestHandler {
     }
     if (error instanceof ScimHttpError) {
       if (error.scimType === 'invalidVers') ctx.metrics.conflictAnswered();
-      sendScimHttpError(res, error);
+      sendScimHttpError(res, withoutAttributeWhenAsked(ctx, error));
     } else if (isBodyParserError(error) && error.type === 'entity.parse.failed') {
       sendScimError(res, 400, 'The body is not valid JSON', { scimType: 'invalidSyntax' });
     } else if (isBodyParserError(error) && error.type === 'entity.too.large') {
@@ -38,12 +40,25 @@ function scimErrors(ctx: SimContext): ErrorRequestHandler {
   };
 }
 
+/** Refusals whose detail Genesys sometimes leaves vague: the client must find the attribute by itself. */
+const VAGUE_TYPES = new Set(['invalidValue', 'invalidPath', 'mutability', 'invalidSyntax']);
+
+function withoutAttributeWhenAsked(ctx: SimContext, error: ScimHttpError): ScimHttpError {
+  if (ctx.behavior.live.errorDetailNamesAttribute) return error;
+  if (error.status !== 400 || !VAGUE_TYPES.has(error.scimType ?? '')) return error;
+  return new ScimHttpError(400, 'The request could not be processed: a value is not valid', {
+    scimType: error.scimType,
+    cause: error,
+  });
+}
+
 /** The simulator's Express app: OAuth, the SCIM root (gated), and `/__sim` when admin routes are on. */
 export function createApp(ctx: SimContext, reset: () => void): Express {
   const app = express();
   app.disable('x-powered-by');
   // Our ETags are the users' versions; Express's body hashes would add ETags (and 304s) to lists.
   app.set('etag', false);
+  app.use(correlationId(ctx));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -54,6 +69,7 @@ export function createApp(ctx: SimContext, reset: () => void): Express {
   scim.use(...scimGate(ctx));
   scim.use(express.json({ type: ['application/json', 'application/scim+json'], limit: '1mb' }));
   scim.use(createUsersRouter(ctx));
+  scim.use(createGroupsRouter(ctx));
   scim.use(createDiscoveryRouter(ctx));
   scim.use((req, res) => sendScimError(res, 404, `No SCIM endpoint ${req.method} ${req.path}`));
   scim.use(scimErrors(ctx));

@@ -5,6 +5,7 @@ import { ScimHttpError } from '../errors/scim-http-error.js';
 import { CORE_USER_URN } from '../scim/urns.js';
 import type { ScimUser } from '../scim/user-types.js';
 import type { SimContext } from '../state/sim-context.js';
+import { presentUser } from './present-user.js';
 
 function adminError(res: Response, status: number, code: string, message: string, extra: object = {}): void {
   res.status(status).json({ error: { code, message, ...extra } });
@@ -14,7 +15,7 @@ function userState(ctx: SimContext, id: string) {
   const history = ctx.users.history(id);
   if (!history) return undefined;
   const user = ctx.users.get(id);
-  return { user: user ?? null, deleted: !user, history };
+  return { user: user ? presentUser(ctx, user) : null, deleted: !user, history };
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -49,6 +50,13 @@ function seed(ctx: SimContext, items: unknown[]): ScimUser[] {
   return created;
 }
 
+const groupName = z.string().trim().min(1);
+/** `["Support", "Sales"]` or `{ "names": [...] }`. */
+const groupNamesSchema = z.union([
+  z.array(groupName).transform((names) => ({ names })),
+  z.object({ names: z.array(groupName) }).strict(),
+]);
+
 /**
  * The `/__sim` test and operator surface: seed and inspect users, edit behind the client's back, read the
  * request log and counters, set faults, revoke tokens, reset. Plain JSON; errors as `{ error: { code, … } }`.
@@ -76,7 +84,7 @@ export function createAdminRouter(ctx: SimContext, reset: () => void): Router {
   });
 
   router.get('/users', (_req, res) => {
-    res.json(ctx.users.all());
+    res.json(ctx.users.all().map((u) => presentUser(ctx, u)));
   });
 
   router.get('/users/by-external-id/:externalId', (req, res) => {
@@ -99,7 +107,7 @@ export function createAdminRouter(ctx: SimContext, reset: () => void): Router {
   });
 
   router.post('/users/:id/edit', (req, res) => {
-    res.json(ctx.users.edit(req.params.id, req.body));
+    res.json(presentUser(ctx, ctx.users.edit(req.params.id, req.body)));
   });
 
   router.get('/requests', (req, res) => {
@@ -122,6 +130,27 @@ export function createAdminRouter(ctx: SimContext, reset: () => void): Router {
   router.delete('/faults', (_req, res) => {
     ctx.faults.reset();
     res.json(ctx.faults.current);
+  });
+
+  router.get('/behavior', (_req, res) => {
+    res.json(ctx.behavior.current);
+  });
+
+  router.put('/behavior', (req, res) => {
+    res.json(ctx.behavior.update(req.body));
+  });
+
+  router.delete('/behavior', (_req, res) => {
+    ctx.behavior.reset();
+    res.json(ctx.behavior.current);
+  });
+
+  router.get('/groups', (_req, res) => {
+    res.json(ctx.groups.all());
+  });
+
+  router.post('/groups', (req, res) => {
+    res.status(201).json(ctx.groups.seed(groupNamesSchema.parse(req.body).names));
   });
 
   router.post('/tokens/revoke', (_req, res) => {

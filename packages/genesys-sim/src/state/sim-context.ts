@@ -1,7 +1,9 @@
 import type { Logger } from '@dirsync/core';
 import type { TokenStore } from '../auth/token-store.js';
+import type { BehaviorSwitches } from '../behavior/behavior-settings.js';
 import type { FaultInjector } from '../faults/fault-injector.js';
 import type { ResolvedOptions } from '../options.js';
+import type { GroupStore } from './group-store.js';
 import type { RequestMetrics } from './request-metrics.js';
 import type { SlidingWindowLimiter } from './sliding-window.js';
 import type { UserStore } from './user-store.js';
@@ -10,6 +12,8 @@ import type { UserStore } from './user-store.js';
 export interface SimContext {
   options: ResolvedOptions;
   users: UserStore;
+  groups: GroupStore;
+  behavior: BehaviorSwitches;
   tokens: TokenStore;
   limiter: SlidingWindowLimiter;
   faults: FaultInjector;

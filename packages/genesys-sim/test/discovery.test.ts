@@ -16,17 +16,19 @@ describe('SCIM discovery endpoints', () => {
     });
   });
 
-  it('lists the User resource type with both extensions', async () => {
+  it('lists the User resource type with both extensions, and the Group one', async () => {
     const h = await startHarness();
     const answer = await h.scim<{ Resources: Array<Record<string, unknown>> }>('GET', '/ResourceTypes');
-    expect(answer.body.Resources).toHaveLength(1);
+    expect(answer.body.Resources).toHaveLength(2);
     expect(answer.body.Resources[0]).toMatchObject({
       id: 'User',
       endpoint: '/Users',
       schemaExtensions: [{ schema: ENTERPRISE }, { schema: GENESYS }],
     });
     expect((await h.scim('GET', '/ResourceTypes/User')).status).toBe(200);
-    expect((await h.scim('GET', '/ResourceTypes/Group')).status).toBe(404);
+    expect(answer.body.Resources[1]).toMatchObject({ id: 'Group', endpoint: '/Groups' });
+    expect((await h.scim('GET', '/ResourceTypes/Group')).status).toBe(200);
+    expect((await h.scim('GET', '/ResourceTypes/Role')).status).toBe(404);
   });
 
   it('publishes the schemas: no name, no customFields, no costCenter', async () => {
