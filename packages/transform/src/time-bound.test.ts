@@ -1,7 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HrRecord } from '@dirsync/contracts';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { compileMapping, loadMapping, TransformError } from './index.js';
+import { compileMapping as compileMappingOnly, loadMapping, TransformError } from './index.js';
+
+/** Compiles a mapping whose evaluation worker is stopped when the test ends. */
+const compileMapping: typeof compileMappingOnly = (source, options) => {
+  const mapping = compileMappingOnly(source, options);
+  onTestFinished(() => mapping.close());
+  return mapping;
+};
 
 const record = (externalId: string, extra: Partial<HrRecord> = {}): HrRecord => ({
   externalId,
@@ -32,7 +39,6 @@ async function warmMapping(runaway: string, limits: { timeoutMs?: number; maxDep
     `/* dirsync:owns userName */ title = "warm" ? { "userName": workEmail } : ${runaway}`,
     limits,
   );
-  onTestFinished(() => mapping.close());
   await mapping.evaluate(record('HR-WARM', { title: 'warm' }));
   return mapping;
 }
@@ -75,6 +81,7 @@ describe('the time and depth bound', () => {
 
   it('bounds the default mapping too', async () => {
     const mapping = await loadMapping({ timeoutMs: 1000, maxDepth: 100 });
+    onTestFinished(() => mapping.close());
     expect(mapping.timeoutMs).toBe(1000);
     expect(mapping.maxDepth).toBe(100);
     await expect(mapping.evaluate(record('HR-10'))).resolves.toMatchObject({ userName: 'hr-10@example.com' });
@@ -93,7 +100,6 @@ describe('the bound under concurrency (one compiled expression, evaluations in f
 
   it('times out the slow evaluation while a fast one started alongside succeeds', async () => {
     const mapping = compileMapping(SLOW_OR_FAST, { timeoutMs: 100 });
-    onTestFinished(() => mapping.close());
     const slow = mapping.evaluate(record('HR-SLOW', { title: 'slow' }));
     const fast = mapping.evaluate(record('HR-FAST'));
     const [slowResult, fastResult] = await Promise.allSettled([slow, fast]);
@@ -107,7 +113,6 @@ describe('the bound under concurrency (one compiled expression, evaluations in f
 
   it('does not charge eight concurrent fast evaluations for a slow one', async () => {
     const mapping = compileMapping(SLOW_OR_FAST, { timeoutMs: 100 });
-    onTestFinished(() => mapping.close());
     const slow = mapping.evaluate(record('HR-SLOW', { title: 'slow' })).then(
       () => 'mapped',
       (e: TransformError) => e.code,
