@@ -27,6 +27,10 @@ interface Queued {
   resolve: (outcome: SandboxOutcome) => void;
 }
 
+interface Running extends Queued {
+  timer: NodeJS.Timeout;
+}
+
 type Reply =
   | { ready: true }
   | { id: number; ok: true; result: unknown }
@@ -36,21 +40,26 @@ type Reply =
 const STARTUP_LIMIT_MS = 10_000;
 /** An idle worker is let go after this long: many compiled mappings (tests, reloads) must not pin many threads. */
 const IDLE_LIMIT_MS = 30_000;
+/** Evaluations handed to the worker at once (JSONata interleaves them at its awaits); more wait here. */
+const MAX_IN_FLIGHT = 32;
 
 const jsonataPath = createRequire(import.meta.url).resolve('jsonata');
 
 /**
- * Evaluates a mapping in a worker thread, one record at a time, so no expression can block the caller's event loop
- * (lock renewal, HTTP, other jobs): past `hardLimitMs` the worker is terminated, the evaluation is reported
- * `stopped: 'time'`, and a fresh worker takes the next record. One at a time keeps the blame exact: what was
- * running when the limit passed is the runaway.
+ * Evaluates a mapping in a worker thread so no expression can block the caller's event loop (lock renewal, HTTP,
+ * other jobs). Evaluations run interleaved in the worker, as they did in-thread. Past `hardLimitMs` the worker is
+ * stuck in code JSONata cannot interrupt, so it is terminated: an evaluation that was alone in it is the runaway
+ * (`stopped: 'time'`); when several were in flight, each is run again alone ("suspects"), so only the runaway is
+ * blamed and the others still map. A fresh worker takes over either way.
  */
 export class MappingSandbox {
   private readonly options: MappingSandboxOptions;
   private readonly queue: Queued[] = [];
+  /** In flight when a worker had to be stopped: each runs again alone, so an overrun names its culprit. */
+  private readonly suspects: Queued[] = [];
+  private readonly inFlight = new Map<number, Running>();
   private worker: Worker | undefined;
   private ready = false;
-  private running: (Queued & { timer: NodeJS.Timeout }) | undefined;
   private startupTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
@@ -69,31 +78,43 @@ export class MappingSandbox {
     });
   }
 
-  /** Stops the worker; evaluations still queued resolve `stopped: 'closed'`. */
+  /** Stops the worker; evaluations not yet answered resolve `stopped: 'closed'`. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
-    for (const queued of this.queue.splice(0)) queued.resolve({ ok: false, stopped: 'closed' });
-    this.settle({ ok: false, stopped: 'closed' });
+    for (const waiting of [...this.suspects.splice(0), ...this.queue.splice(0)])
+      waiting.resolve({ ok: false, stopped: 'closed' });
+    for (const running of [...this.inFlight.values()]) this.settle(running, { ok: false, stopped: 'closed' });
     const worker = this.worker;
     this.discardWorker();
     await worker?.terminate();
   }
 
   private dispatch(): void {
-    if (this.running) return;
-    if (this.queue.length === 0) {
-      this.idleTimer ??= setTimeout(() => this.retire(), IDLE_LIMIT_MS).unref();
+    if (this.closed) return;
+    if (this.suspects.length + this.queue.length === 0) {
+      if (this.inFlight.size === 0) this.idleTimer ??= setTimeout(() => this.retire(), IDLE_LIMIT_MS).unref();
       return;
     }
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     if (!this.worker) this.spawn();
     if (!this.ready) return;
-    const next = this.queue.shift() as Queued;
-    const timer = setTimeout(() => this.stop({ ok: false, stopped: 'time' }), this.options.hardLimitMs);
-    this.running = { ...next, timer };
-    this.worker?.postMessage({ id: next.id, record: next.record });
+    const batch: Queued[] = [];
+    if (this.suspects.length > 0) {
+      if (this.inFlight.size === 0) batch.push(this.suspects.shift() as Queued);
+    } else {
+      batch.push(...this.queue.splice(0, Math.max(0, MAX_IN_FLIGHT - this.inFlight.size)));
+    }
+    if (batch.length > 0) this.send(batch);
+  }
+
+  private send(batch: Queued[]): void {
+    for (const queued of batch) {
+      const timer = setTimeout(() => this.stopWorker('time'), this.options.hardLimitMs);
+      this.inFlight.set(queued.id, { ...queued, timer });
+    }
+    this.worker?.postMessage(batch.map(({ id, record }) => ({ id, record })));
   }
 
   private spawn(): void {
@@ -108,45 +129,60 @@ export class MappingSandbox {
     worker.unref();
     this.worker = worker;
     this.ready = false;
-    this.startupTimer = setTimeout(() => this.failAll('crash'), STARTUP_LIMIT_MS);
+    this.startupTimer = setTimeout(() => this.stopWorker('crash'), STARTUP_LIMIT_MS);
     worker.on('message', (reply: Reply) => {
       if (this.worker !== worker) return;
       if ('ready' in reply) {
         clearTimeout(this.startupTimer);
         this.ready = true;
         this.dispatch();
-      } else if (this.running?.id === reply.id) {
-        this.settle(reply.ok ? { ok: true, result: reply.result } : { ok: false, error: reply.error });
+        return;
       }
+      const running = this.inFlight.get(reply.id);
+      if (running)
+        this.settle(
+          running,
+          reply.ok ? { ok: true, result: reply.result } : { ok: false, error: reply.error },
+        );
     });
     worker.on('error', () => {
-      if (this.worker === worker) this.stop({ ok: false, stopped: 'crash' });
+      if (this.worker === worker) this.stopWorker('crash');
     });
     worker.on('exit', () => {
-      if (this.worker === worker) this.stop({ ok: false, stopped: 'crash' });
+      if (this.worker === worker) this.stopWorker('crash');
     });
   }
 
-  /** A worker that cannot start fails what waits for it, rather than respawning in a loop. */
-  private failAll(stopped: 'crash'): void {
+  /**
+   * Stops the current worker, stuck past a hard limit (`time`) or lost (`crash`). One evaluation in flight is the
+   * cause; several become suspects; none (it never started) fails what waits, rather than respawning in a loop.
+   */
+  private stopWorker(stopped: 'time' | 'crash'): void {
     const worker = this.worker;
     this.discardWorker();
     void worker?.terminate();
-    for (const queued of this.queue.splice(0)) queued.resolve({ ok: false, stopped });
-  }
-
-  private stop(outcome: SandboxOutcome): void {
-    const worker = this.worker;
-    this.discardWorker();
-    void worker?.terminate();
-    if (this.running) this.settle(outcome);
-    else if (!this.closed) this.failAll('crash');
+    const running = [...this.inFlight.values()];
+    if (running.length === 1) {
+      this.settle(running[0] as Running, { ok: false, stopped });
+      return;
+    }
+    if (running.length === 0) {
+      for (const waiting of [...this.suspects.splice(0), ...this.queue.splice(0)])
+        waiting.resolve({ ok: false, stopped: 'crash' });
+      return;
+    }
+    for (const { timer, ...queued } of running) {
+      clearTimeout(timer);
+      this.suspects.push(queued);
+    }
+    this.inFlight.clear();
+    this.dispatch();
   }
 
   private retire(): void {
     this.idleTimer = undefined;
     const worker = this.worker;
-    if (this.running || this.queue.length > 0 || !worker) return;
+    if (this.inFlight.size > 0 || this.queue.length > 0 || this.suspects.length > 0 || !worker) return;
     this.discardWorker();
     void worker.terminate();
   }
@@ -157,12 +193,10 @@ export class MappingSandbox {
     this.ready = false;
   }
 
-  private settle(outcome: SandboxOutcome): void {
-    const running = this.running;
-    if (!running) return;
+  private settle(running: Running, outcome: SandboxOutcome): void {
     clearTimeout(running.timer);
-    this.running = undefined;
+    this.inFlight.delete(running.id);
     running.resolve(outcome);
-    if (!this.closed) this.dispatch();
+    this.dispatch();
   }
 }

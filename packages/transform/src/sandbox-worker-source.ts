@@ -2,8 +2,8 @@
  * The mapping sandbox's worker thread, as source text run with `new Worker(…, { eval: true })`: plain CommonJS so
  * the same text works from the TypeScript sources (tests, `tsx`) and from `dist`, with no worker file to locate.
  *
- * It compiles the mapping once (`workerData`: `jsonataPath`, `source`, `timeoutMs`, `maxDepth`) and answers one
- * `{ id, record }` at a time with `{ id, ok: true, result }` or `{ id, ok: false, error }`. JSONata's own time and
+ * It compiles the mapping once (`workerData`: `jsonataPath`, `source`, `timeoutMs`, `maxDepth`), says `{ ready }`,
+ * and answers each `{ id, record }` of a batch with `{ id, ok: true, result }` or `{ id, ok: false, error }`. JSONata's own time and
  * depth guardrails run here as before; the parent's hard limit is for what they cannot see (native code such as a
  * backtracking regex or a large sort).
  */
@@ -37,7 +37,7 @@ function transferable(value) {
   return Object.fromEntries(Object.keys(value).map((key) => [key, transferable(value[key])]));
 }
 
-parentPort.on('message', async ({ id, record }) => {
+async function run(id, record) {
   let reply;
   try {
     reply = { id, ok: true, result: transferable(await expression.evaluate(record)) };
@@ -50,6 +50,12 @@ parentPort.on('message', async ({ id, record }) => {
     // A result holding a function (a lambda the mapping returned) cannot cross threads.
     parentPort.postMessage({ id, ok: false, error: { jsonata: false, name: error.name || 'DataCloneError' } });
   }
+}
+
+// A batch starts together: JSONata runs on microtasks, so an evaluation that never awaits anything slower would
+// keep a later message from being read until it ends; started in one tick, the batch interleaves.
+parentPort.on('message', (batch) => {
+  for (const { id, record } of batch) void run(id, record);
 });
 parentPort.postMessage({ ready: true });
 `;
