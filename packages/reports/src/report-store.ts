@@ -1,5 +1,5 @@
-import { appendFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
+import { appendAuditLine } from './append-audit-line.js';
 import type { Report } from './model.js';
 
 export interface ReportStoreOptions {
@@ -7,7 +7,7 @@ export interface ReportStoreOptions {
   /** Key prefix (`QUEUE_PREFIX`). */
   prefix: string;
   retentionDays: number;
-  /** JSON-lines audit file; one line per report. */
+  /** JSON-lines audit file; one line per report, kept at mode `0600`. */
   auditLogPath?: string;
 }
 
@@ -52,7 +52,7 @@ export class ReportStore {
       .zadd(this.indexKey, at, report.id)
       .zremrangebyscore(this.indexKey, '-inf', Date.now() - this.retentionMs)
       .exec();
-    if (this.auditLogPath) await appendFile(this.auditLogPath, `${JSON.stringify(report)}\n`, 'utf8');
+    if (this.auditLogPath) await appendAuditLine(this.auditLogPath, JSON.stringify(report));
   }
 
   async get(id: string): Promise<Report | undefined> {

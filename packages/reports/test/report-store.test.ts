@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redisTest } from '@dirsync/testing';
-import { describe, expect } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { ReportBuilder } from '../src/report-builder.js';
 import { ReportStore } from '../src/report-store.js';
 
@@ -51,5 +51,39 @@ describe('ReportStore', () => {
     const lines = fs.readFileSync(auditLogPath, 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(['a', 'b']);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  redisTest('creates the audit log with mode 0600', async ({ redis, prefix }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const auditLogPath = path.join(dir, 'audit.jsonl');
+    // A permissive umask must not widen it.
+    const previousUmask = process.umask(0);
+    try {
+      await new ReportStore({ redis, prefix, retentionDays: 1, auditLogPath }).save(
+        report('a', new Date().toISOString()),
+      );
+    } finally {
+      process.umask(previousUmask);
+    }
+    expect(fs.statSync(auditLogPath).mode & 0o777).toBe(0o600);
+  });
+
+  redisTest('narrows an existing audit log with wider permissions to 0600', async ({ redis, prefix }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const auditLogPath = path.join(dir, 'audit.jsonl');
+    fs.writeFileSync(auditLogPath, '{"id":"earlier"}\n');
+    fs.chmodSync(auditLogPath, 0o644);
+    await new ReportStore({ redis, prefix, retentionDays: 1, auditLogPath }).save(
+      report('b', new Date().toISOString()),
+    );
+    expect(fs.statSync(auditLogPath).mode & 0o777).toBe(0o600);
+    const ids = fs
+      .readFileSync(auditLogPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
+    expect(ids).toEqual(['earlier', 'b']);
   });
 });

@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import type { HrRecord } from '@dirsync/contracts';
 import { FileLoadError } from '@dirsync/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { compileMapping, loadMapping, MappingLoadError, TransformError } from './index.js';
+import {
+  compileMapping as compileMappingOnly,
+  loadMapping,
+  MappingLoadError,
+  TransformError,
+} from './index.js';
+
+/** Compiles a mapping whose evaluation worker is stopped when the test ends. */
+const compileMapping: typeof compileMappingOnly = (source, options) => {
+  const mapping = compileMappingOnly(source, options);
+  onTestFinished(() => mapping.close());
+  return mapping;
+};
 
 const record: HrRecord = { externalId: 'HR-42', firstName: 'Alice', workEmail: 'alice@example.com' };
 

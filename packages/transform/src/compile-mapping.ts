@@ -2,12 +2,19 @@ import type { HrRecord } from '@dirsync/contracts';
 import { isOwnedPath, parseOwnedPath } from '@dirsync/scim';
 import jsonata from 'jsonata';
 import { deriveOwned } from './derive-owned.js';
-import { evaluationFailure } from './evaluation-failure.js';
+import { sandboxFailure } from './evaluation-failure.js';
 import type { AstNode } from './jsonata-ast.js';
 import { isJsonataError } from './jsonata-error.js';
 import type { MappedUser } from './mapped-user.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_TIMEOUT_MS, type Mapping, type MappingLimits } from './mapping.js';
+import {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_TIMEOUT_MS,
+  hardLimitMs,
+  type Mapping,
+  type MappingLimits,
+} from './mapping.js';
 import { MappingLoadError } from './mapping-load-error.js';
+import { MappingSandbox } from './mapping-sandbox.js';
 import { readOwnsDirective } from './owns-directive.js';
 import { locate, locateJsonataPosition } from './source-position.js';
 import { OutputProblem, toMappedUser } from './to-mapped-user.js';
@@ -28,11 +35,10 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return result;
 }
 
-function compileExpression(source: string, file: string, limits: { timeout: number; stack: number }) {
+function compileExpression(source: string, file: string) {
   try {
-    // JSONata 2.2's own guardrails: at every evaluation step it checks the elapsed time and the depth against
-    // these bounds, with the start time and depth counter held by that evaluation's own frame, not the expression.
-    return jsonata(source, limits);
+    // Compiled here for load errors and ownership; evaluation compiles it again inside the sandbox worker.
+    return jsonata(source);
   } catch (error) {
     if (!isJsonataError(error))
       throw new MappingLoadError(file, 'cannot compile the mapping', { cause: error });
@@ -104,8 +110,16 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
   const file = options.file ?? '(inline mapping)';
   const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const maxDepth = positiveInteger('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH);
-  const expression = compileExpression(source, file, { timeout: timeoutMs, stack: maxDepth });
+  const expression = compileExpression(source, file);
   const { owned, ownedFrom } = resolveOwned(source, file, expression.ast() as AstNode);
+  // JSONata's guardrails (elapsed time and depth, checked at every evaluation step with the counters held by that
+  // evaluation's own frame) run inside the sandbox; the sandbox's hard limit stops what runs between steps.
+  const sandbox = new MappingSandbox({
+    source,
+    timeoutMs,
+    maxDepth,
+    hardLimitMs: hardLimitMs(timeoutMs),
+  });
 
   return {
     file,
@@ -115,12 +129,9 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
     maxDepth,
     async evaluate(record: HrRecord): Promise<MappedUser | null> {
       const externalId = typeof record.externalId === 'string' ? record.externalId : '(none)';
-      let result: unknown;
-      try {
-        result = await expression.evaluate(record);
-      } catch (error) {
-        throw evaluationFailure(externalId, error, { source, timeoutMs, maxDepth });
-      }
+      const outcome = await sandbox.evaluate(record);
+      if (!outcome.ok) throw sandboxFailure(externalId, outcome, { source, timeoutMs, maxDepth });
+      const { result } = outcome;
       if (result === undefined || result === null) return null;
       try {
         return toMappedUser(result);
@@ -130,5 +141,6 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
         throw error;
       }
     },
+    close: () => sandbox.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { type HrRecord, hrRecordSchema } from '@dirsync/contracts';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAPPING_FILE, ENTERPRISE_USER_SCHEMA, loadMapping, type Mapping } from './index.js';
 
 const FIXTURES = new URL('../test/fixtures/genesys/', import.meta.url);
@@ -34,6 +34,7 @@ let mapping: Mapping;
 beforeAll(async () => {
   mapping = await loadMapping();
 });
+afterAll(() => mapping.close());
 
 describe('default Genesys mapping', () => {
   it('ships inside the package and loads from the module-relative default', () => {

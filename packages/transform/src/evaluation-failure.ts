@@ -1,4 +1,5 @@
 import { isJsonataError, withheldMessage } from './jsonata-error.js';
+import type { SandboxOutcome } from './mapping-sandbox.js';
 import { locateJsonataPosition } from './source-position.js';
 import { TransformError } from './transform-error.js';
 
@@ -7,6 +8,30 @@ export interface EvaluationContext {
   source: string;
   timeoutMs: number;
   maxDepth: number;
+}
+
+/**
+ * The {@link TransformError} for an evaluation the sandbox did not complete: stopped past the hard time limit, the
+ * worker lost (it died, or the mapping was closed), or the expression threw (see {@link evaluationFailure}).
+ */
+export function sandboxFailure(
+  externalId: string,
+  outcome: Exclude<SandboxOutcome, { ok: true }>,
+  context: EvaluationContext,
+): TransformError {
+  if ('error' in outcome) return evaluationFailure(externalId, outcome.error, context);
+  switch (outcome.stopped) {
+    case 'time':
+      return new TransformError(
+        'transform_timeout',
+        externalId,
+        `evaluation ran longer than ${context.timeoutMs} ms and was stopped`,
+      );
+    case 'crash':
+      return new TransformError('transform_failed', externalId, 'the evaluation worker stopped unexpectedly');
+    case 'closed':
+      return new TransformError('transform_failed', externalId, 'the mapping was closed');
+  }
 }
 
 /**
@@ -20,7 +45,12 @@ export function evaluationFailure(
   context: EvaluationContext,
 ): TransformError {
   if (!isJsonataError(error)) {
-    const name = error instanceof Error ? error.name : typeof error;
+    const name =
+      error instanceof Error
+        ? error.name
+        : typeof error === 'object' && error !== null && 'name' in error
+          ? String(error.name)
+          : typeof error;
     return new TransformError('transform_failed', externalId, `evaluation failed (${name})`);
   }
   const options = { jsonataCode: error.code, details: { jsonataCode: error.code, position: error.position } };

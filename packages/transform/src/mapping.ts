@@ -9,9 +9,18 @@ export const DEFAULT_TIMEOUT_MS = 250;
  */
 export const DEFAULT_MAX_DEPTH = 1000;
 
+/**
+ * The hard limit of one evaluation: JSONata's own bound (`timeoutMs`, checked between evaluation steps) plus this
+ * grace, after which the evaluation worker is terminated. The grace lets JSONata's precise error come first when it
+ * can; the hard limit is for native code that runs between steps (a backtracking regex, a large sort).
+ */
+export function hardLimitMs(timeoutMs: number): number {
+  return timeoutMs + Math.max(1000, timeoutMs);
+}
+
 /** Bounds for each evaluation of a mapping. */
 export interface MappingLimits {
-  /** Wall-clock bound per evaluation, in ms; default {@link DEFAULT_TIMEOUT_MS}. */
+  /** Wall-clock bound per evaluation, in ms; default {@link DEFAULT_TIMEOUT_MS}. Enforced preemptively. */
   timeoutMs?: number;
   /** Evaluation depth bound; default {@link DEFAULT_MAX_DEPTH}. */
   maxDepth?: number;
@@ -38,9 +47,14 @@ export interface Mapping {
   readonly timeoutMs: number;
   readonly maxDepth: number;
   /**
-   * Maps one HR record. Resolves `null` when the expression yields nothing (`undefined`/`null`): the person is out
-   * of scope. Rejects with a `TransformError` (`transform_failed`, or `transform_timeout` past the time or depth
-   * bound) naming the record's `externalId`.
+   * Maps one HR record, in a worker thread so no expression can block the caller. Resolves `null` when the
+   * expression yields nothing (`undefined`/`null`): the person is out of scope. Rejects with a `TransformError`
+   * (`transform_failed`, or `transform_timeout` past the time or depth bound) naming the record's `externalId`.
    */
   evaluate(record: HrRecord): Promise<MappedUser | null>;
+  /**
+   * Stops the evaluation worker (started at the first `evaluate`). Optional for a long-lived process: the worker
+   * never keeps it alive.
+   */
+  close(): Promise<void>;
 }
