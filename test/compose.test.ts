@@ -570,7 +570,7 @@ describe('docker-compose.yml', () => {
       (d) => {
         for (const name of ['ingest-api', 'worker']) {
           const service = serviceOf(d, name);
-          service.environment = { ...environmentOf(service), NODE_ENV: '${NODE_ENV:-production}' };
+          service.environment = { ...environmentOf(service), NODE_ENV: `\${NODE_ENV:-production}` };
         }
       },
       /ingest-api: NODE_ENV is not fixed to production/,
@@ -579,7 +579,7 @@ describe('docker-compose.yml', () => {
       'the webhook secret gets a default',
       (d) => {
         const api = serviceOf(d, 'ingest-api');
-        api.environment = { ...environmentOf(api), WEBHOOK_SECRET: '${WEBHOOK_SECRET:-}' };
+        api.environment = { ...environmentOf(api), WEBHOOK_SECRET: `\${WEBHOOK_SECRET:-}` };
       },
       /ingest-api: WEBHOOK_SECRET is not required/,
     ],
@@ -678,7 +678,7 @@ describe('Dockerfile and .dockerignore', () => {
   it('takes its base image as a build argument operators pin by digest, with no made-up digest', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
     for (const stage of stages) expect(stage).toMatch(/^(\$\{NODE_IMAGE\}|pnpm|build) AS /);
-    expect(stages.filter((stage) => stage.startsWith('${NODE_IMAGE}'))).not.toHaveLength(0);
+    expect(stages.filter((stage) => stage.startsWith(`\${NODE_IMAGE}`))).not.toHaveLength(0);
     // How to pin is documented; no digest is written down.
     expect(dockerfile).toMatch(/--build-arg NODE_IMAGE=node:20-bookworm-slim@sha256:</);
     expect(dockerfile).not.toMatch(/sha256:[0-9a-f]{64}/);
