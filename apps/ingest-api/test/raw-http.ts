@@ -8,14 +8,20 @@ export interface RawExchange {
 }
 
 /**
- * Writes `head` (and then `chunks` one by one, the next once the previous is written, until the server closes or
- * `maxChunks` are sent) on a raw socket, and resolves with what the server answered when it closes the connection
+ * Writes `head` (and then `chunk` again and again, every `chunkEveryMs`, until the server closes or `maxChunks`
+ * are sent) on a raw socket, and resolves with what the server answered when it closes the connection
  * or after `giveUpMs`.
  */
 export function rawExchange(
   port: number,
   head: string,
-  options: { host?: string; chunk?: string; maxChunks?: number; giveUpMs?: number } = {},
+  options: {
+    host?: string;
+    chunk?: string;
+    chunkEveryMs?: number;
+    maxChunks?: number;
+    giveUpMs?: number;
+  } = {},
 ): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: options.host ?? '127.0.0.1' });
@@ -34,8 +40,8 @@ export function rawExchange(
       if (done || options.chunk === undefined || sent >= (options.maxChunks ?? Number.POSITIVE_INFINITY))
         return;
       sent++;
-      // Paced by the socket itself: the next chunk goes once this one is flushed and a tick has passed.
-      socket.write(options.chunk, () => setImmediate(sendNext));
+      // A slow drip, as a client that never finishes its upload sends it.
+      socket.write(options.chunk, () => setTimeout(sendNext, options.chunkEveryMs ?? 50));
     };
     socket.on('data', (data) => {
       text += data.toString('latin1');
