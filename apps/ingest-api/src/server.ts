@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
 import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
@@ -35,6 +35,32 @@ function chooseListenHost(config: IngestConfig, requested: string | undefined): 
     Boolean(config.WEBHOOK_SECRET?.length) && Boolean(config.ADMIN_USER && config.ADMIN_PASSWORD);
   if (secured) return requested ?? '0.0.0.0';
   return requested !== undefined && LOOPBACK_HOSTS.has(requested) ? requested : '127.0.0.1';
+}
+
+/** Listens with the request timeouts set: a request slower than `requestTimeoutMs` is answered 408 and closed. */
+async function listen(
+  app: RequestListener,
+  port: number,
+  host: string,
+  requestTimeoutMs: number,
+): Promise<Server> {
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      // Node enforces both timeouts on this tick, so a short timeout needs a short interval.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
@@ -201,24 +227,12 @@ export async function startIngestApi(
     }),
   });
 
-  const requestTimeoutMs = options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_SECONDS * 1000;
-  const server: Server = createServer(
-    {
-      // A request (headers and body) that takes longer is answered 408 and its connection closed; Node checks
-      // every connectionsCheckingInterval, so a short timeout needs a short interval.
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
-    },
+  const server = await listen(
     app,
+    options.port ?? config.PORT,
+    listenHost,
+    options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_SECONDS * 1000,
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.PORT, listenHost, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const host = listenHost !== '0.0.0.0' && listenHost !== '::' ? listenHost : '127.0.0.1';
