@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { AuthThrottle } from './auth-throttle.js';
+import { AuthThrottle, clientKeyOf } from './auth-throttle.js';
 
 export interface AdminAuthOptions {
   user: string | undefined;
@@ -42,7 +42,7 @@ export function adminAuth(options: AdminAuthOptions): RequestHandler {
   const throttle = options.throttle ?? new AuthThrottle();
   return (req, res, next) => {
     if (user && password) {
-      const client = req.socket.remoteAddress ?? 'unknown';
+      const client = clientKeyOf(req.socket.remoteAddress);
       const header = req.headers.authorization;
       const waitMs = header === undefined ? 0 : throttle.waitMs(client);
       if (waitMs > 0) {

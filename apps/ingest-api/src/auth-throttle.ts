@@ -104,3 +104,23 @@ function fail(record: FailureRecord, limit: ThrottleLimit, now: number): void {
     record.blockedUntil = now + block;
   }
 }
+
+/**
+ * The key a client's failures count under: its IPv4 address, or the /64 network of an IPv6 one (one host usually
+ * holds a whole /64, so counting single addresses would give a guesser 2^64 fresh starts).
+ */
+export function clientKeyOf(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.toLowerCase().split('%')[0]?.split('::') ?? [];
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const zeros = Array.from({ length: Math.max(0, 8 - headParts.length - tailParts.length) }, () => '0');
+  const full = tail === undefined ? headParts : [...headParts, ...zeros, ...tailParts];
+  return `${full
+    .slice(0, 4)
+    .map((part) => part.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthThrottle } from '../src/auth-throttle.js';
+import { AuthThrottle, clientKeyOf } from '../src/auth-throttle.js';
 
 function clock() {
   let now = 1_000_000;
@@ -57,5 +57,16 @@ describe('AuthThrottle', () => {
     expect(throttle.waitMs('10.0.0.1')).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) throttle.recordFailure(`10.0.1.${i}`);
     expect(throttle.waitMs('10.0.0.1')).toBe(0);
+  });
+
+  it('counts an IPv6 client by its /64 and an IPv4-mapped one by its IPv4 address', () => {
+    expect(clientKeyOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
+    expect(clientKeyOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(clientKeyOf('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(clientKeyOf('192.0.2.7')).toBe('192.0.2.7');
+    expect(clientKeyOf(undefined)).toBe('unknown');
   });
 });
