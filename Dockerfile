@@ -2,6 +2,10 @@
 # One image for the three apps (ingest API, worker, Genesys simulator); docker-compose.yml picks the command per
 # service. Build: docker build -t dirsync .   Run one: docker run --rm dirsync node apps/worker/dist/main.js
 
+# The base image of every stage. Pin it by digest for a reproducible, reviewable supply chain (the tag moves):
+#   docker buildx imagetools inspect node:20-bookworm-slim        # prints the current "Digest: sha256:…"
+#   docker build --build-arg NODE_IMAGE=node:20-bookworm-slim@sha256:<that digest> -t dirsync .
+# No digest is written here: none could be looked up where this file was written, and an invented one would fail.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS pnpm
@@ -37,8 +41,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# Owned by root, run as node: the process cannot rewrite its own code. NODE_ENV is left to the deployment:
-# production mode makes WEBHOOK_SECRET and the admin credentials mandatory.
+# Production mode: the API refuses to start without WEBHOOK_SECRET (at least 24 random bytes) and the admin
+# credentials (a password of at least 16 characters), so `docker run` of this image never takes unsigned webhooks.
+ENV NODE_ENV=production
+# Owned by root, run as node: the process cannot rewrite its own code.
 COPY --from=build /app /app
 USER node
 # 3000 ingest API, 4010 Genesys simulator, 9464 worker /metrics and /healthz.

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadIngestConfig } from '../apps/ingest-api/src/env.js';
+import { loadWorkerConfig } from '../apps/worker/src/env.js';
 
 /*
  * docker-compose.yml against the Compose Specification's JSON schema, then against what dirsync needs of it.
@@ -189,7 +192,8 @@ function interpolate<T>(value: T, env: Record<string, string | undefined>): T {
 
 /** What a first-time user puts in .env (see the top of docker-compose.yml). */
 const LOCAL_ENV = {
-  WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+  // 32 random bytes, as `openssl rand -base64 32` gives them (production refuses fewer or patterned bytes).
+  WEBHOOK_SECRET: 'whsec_J+/mbk5yAKJWbk8JS9Ykb0n/KWvMLX0KMkeyd85MCug=',
   ADMIN_PASSWORD: 'correct-horse-battery-staple',
 };
 
@@ -403,6 +407,22 @@ function composeProblems(raw: ComposeFile): string[] {
       );
     }
   }
+  // Production mode, whatever .env says: it is what makes the apps refuse to run without their secrets.
+  const downgraded = interpolate(raw, { ...LOCAL_ENV, NODE_ENV: 'development' });
+  for (const name of ['ingest-api', 'worker']) {
+    const service = downgraded.services[name];
+    if (service && environmentOf(service).NODE_ENV !== 'production') {
+      problems.push(`${name}: NODE_ENV is not fixed to production`);
+    }
+  }
+  for (const variable of ['WEBHOOK_SECRET', 'ADMIN_PASSWORD']) {
+    const declared = String(
+      (services['ingest-api']?.environment as Record<string, Scalar> | undefined)?.[variable],
+    );
+    if (!declared.startsWith(`\${${variable}:?`)) {
+      problems.push(`ingest-api: ${variable} is not required (\${${variable}:?message})`);
+    }
+  }
   const api = resolved.services['ingest-api'];
   if (api) {
     const env = environmentOf(api);
@@ -546,6 +566,24 @@ describe('docker-compose.yml', () => {
       /worker: healthcheck must fetch/,
     ],
     [
+      'NODE_ENV can be overridden from .env',
+      (d) => {
+        for (const name of ['ingest-api', 'worker']) {
+          const service = serviceOf(d, name);
+          service.environment = { ...environmentOf(service), NODE_ENV: `\${NODE_ENV:-production}` };
+        }
+      },
+      /ingest-api: NODE_ENV is not fixed to production/,
+    ],
+    [
+      'the webhook secret gets a default',
+      (d) => {
+        const api = serviceOf(d, 'ingest-api');
+        api.environment = { ...environmentOf(api), WEBHOOK_SECRET: `\${WEBHOOK_SECRET:-}` };
+      },
+      /ingest-api: WEBHOOK_SECRET is not required/,
+    ],
+    [
       'the API no longer waits for a healthy Redis',
       (d) => {
         delete serviceOf(d, 'ingest-api').depends_on;
@@ -566,6 +604,58 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** Runs a built app with exactly `env` (and PATH) and resolves with its exit code and output. */
+function runBuiltApp(
+  app: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const entry = `${ROOT}apps/${app}/dist/main.js`;
+  if (!existsSync(entry)) throw new Error(`apps/${app}/dist/main.js is missing: run pnpm build first`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('the built apps with the environment docker-compose.yml declares for them', () => {
+  const compose = loadCompose();
+  // What compose hands each app once a first-time user has given the secrets (every other default taken).
+  const declared = (name: string) => environmentOf(serviceOf(interpolate(compose, LOCAL_ENV), name));
+  const SECRETS = ['WEBHOOK_SECRET', 'ADMIN_PASSWORD', 'GENESYS_CLIENT_SECRET'];
+  const withoutSecrets = (env: Record<string, string>) =>
+    Object.fromEntries(Object.entries(env).filter(([name]) => !SECRETS.includes(name)));
+
+  it('start-up accepts it as declared, secrets given (production mode)', () => {
+    expect(declared('ingest-api').NODE_ENV).toBe('production');
+    expect(loadIngestConfig(declared('ingest-api')).NODE_ENV).toBe('production');
+    expect(loadWorkerConfig(declared('worker')).NODE_ENV).toBe('production');
+  });
+
+  it('minus the secrets, each app refuses to run and names the variables', async () => {
+    const api = await runBuiltApp('ingest-api', withoutSecrets(declared('ingest-api')));
+    expect(api.code).toBe(1);
+    expect(api.output).toMatch(/refusing to start/);
+    for (const name of ['WEBHOOK_SECRET', 'ADMIN_PASSWORD'])
+      expect(api.output).toContain(`${name}: required`);
+    const worker = await runBuiltApp('worker', withoutSecrets(declared('worker')));
+    expect(worker.code).toBe(1);
+    expect(worker.output).toMatch(/refusing to start/);
+    expect(worker.output).toContain('GENESYS_CLIENT_SECRET: required');
+  });
+});
+
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = readRepoFile('Dockerfile');
   const stages = dockerfile.split(/^FROM /m).slice(1);
@@ -579,10 +669,19 @@ describe('Dockerfile and .dockerignore', () => {
     expect(dockerfile).toMatch(/pnpm install [^\n]*--frozen-lockfile/);
   });
 
-  it('runs as the node user without forcing NODE_ENV (production mode needs secrets: compose sets it)', () => {
+  it('runs as the node user in production mode (a plain `docker run` refuses to start without secrets)', () => {
     expect(runtime).toMatch(/^USER node$/m);
-    expect(dockerfile).not.toMatch(/^\s*ENV\s+NODE_ENV/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
     expect(runtime).toMatch(/tini/);
+  });
+
+  it('takes its base image as a build argument operators pin by digest, with no made-up digest', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    for (const stage of stages) expect(stage).toMatch(/^(\$\{NODE_IMAGE\}|pnpm|build) AS /);
+    expect(stages.filter((stage) => stage.startsWith(`\${NODE_IMAGE}`))).not.toHaveLength(0);
+    // How to pin is documented; no digest is written down.
+    expect(dockerfile).toMatch(/--build-arg NODE_IMAGE=node:20-bookworm-slim@sha256:</);
+    expect(dockerfile).not.toMatch(/sha256:[0-9a-f]{64}/);
   });
 
   it('keeps local state and host builds out of the build context', () => {

@@ -2,13 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JOBS, QUEUES } from '@dirsync/contracts';
+import { findFreePort, ProcessGroup } from '@dirsync/harness';
 import { addSyncBatches, createKeys, PersonStore } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawExchange } from '../../apps/ingest-api/test/raw-http.js';
 import { Cluster, hr, SECRET, stopAndCheck, waitUntil } from './cluster.js';
 import { recordFigures } from './figures.js';
+
+// Processes started beside the cluster, stopped with it.
+const extra = new ProcessGroup({ output: 'memory', appEnv: { LOG_LEVEL: 'debug' } });
 
 type Signature = 'valid' | 'forged' | 'missing' | 'stale' | 'replayed' | 'garbage';
 
@@ -179,6 +184,7 @@ describe('hostile input', () => {
     cluster = await Cluster.start({ workers: 1 });
   });
   afterAll(async () => {
+    await extra.stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
     await stopAndCheck(cluster);
   });
@@ -269,6 +275,57 @@ describe('hostile input', () => {
         'invalid stored': stored.filter((id) => !accepted.has(id)).length,
       },
     });
+  });
+
+  it('an oversized body is refused from Content-Length alone, before it is sent, and the connection closed', async () => {
+    const port = Number(new URL(cluster.apiUrl).port);
+    for (const path of ['/webhooks/directory-sync', '/admin/preview']) {
+      // Only the headers go out: an answer proves the server did not wait for the 10 MiB.
+      const { text, closedByServer } = await rawExchange(
+        port,
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n`,
+      );
+      expect(text, path).toMatch(/^HTTP\/1\.1 413 /);
+      expect(text, path).toMatch(/\r\nConnection: close\r\n/i);
+      expect(closedByServer, path).toBe(true);
+    }
+    expect(cluster.api.child.exitCode).toBe(null);
+  });
+
+  it('an endless chunked upload cannot hold a connection past REQUEST_TIMEOUT_SECONDS', async () => {
+    const port = await findFreePort();
+    const api = extra.spawnApp('api-short-timeout', 'api', {
+      REDIS_URL: cluster.redis.url,
+      QUEUE_PREFIX: `${cluster.prefix}-timeout`,
+      PORT: String(port),
+      WEBHOOK_SECRET: SECRET,
+      REQUEST_TIMEOUT_SECONDS: '1',
+    });
+    try {
+      await waitUntil(
+        async () =>
+          api.child.exitCode !== null ||
+          (await fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          )),
+        Boolean,
+        { what: 'the API with a short request timeout', timeoutMs: 30_000 },
+      );
+      const started = Date.now();
+      const { text, closedByServer } = await rawExchange(
+        port,
+        'POST /webhooks/directory-sync HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+        { chunk: '1\r\n \r\n', giveUpMs: 30_000 },
+      );
+      expect(closedByServer).toBe(true);
+      expect(text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(api.child.exitCode).toBe(null);
+    } finally {
+      api.child.kill('SIGTERM');
+      expect((await api.exited).code).toBe(0);
+    }
   });
 
   it('a pathological mapping (infinite recursion) is stopped by the time bound with a clear error', async () => {

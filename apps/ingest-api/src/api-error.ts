@@ -46,6 +46,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') {
+      // The rest of the body may still be coming: close rather than read it.
+      res.set('Connection', 'close');
       res
         .status(413)
         .json({ error: { code: 'payload_too_large', message: 'the body is larger than 1 MiB' } });

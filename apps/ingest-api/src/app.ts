@@ -4,7 +4,11 @@ import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { adminAuth } from './admin-auth.js';
+import { adminHeaders } from './admin-headers.js';
+import { guardAdminWrites } from './admin-write-guard.js';
 import { errorHandler } from './api-error.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { rejectOversizedBodies } from './body-size-limit.js';
 import { createDashboard } from './dashboard.js';
 import type { IngestService } from './ingest-service.js';
 import type { ApiMetrics } from './metrics.js';
@@ -21,7 +25,7 @@ export interface AppDeps {
   reports: ReportStore;
   verifier: SignatureVerifier;
   metrics: ApiMetrics;
-  admin: { user: string | undefined; password: string | undefined };
+  admin: { user: string | undefined; password: string | undefined; throttle?: AuthThrottle };
   preview: PreviewEvent | undefined;
   previewUnavailable?: string;
   startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
@@ -73,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  app.use(rejectOversizedBodies);
   app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
   app.use(
     webhookRouter({
@@ -84,10 +89,17 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const auth = adminAuth(deps.admin);
-  app.use('/admin/queues', auth, createDashboard({ basePath: '/admin/queues', queues: deps.queues }));
+  app.use('/admin', adminHeaders);
+  app.use(
+    '/admin/queues',
+    auth,
+    guardAdminWrites({ allowEmptyBody: true }),
+    createDashboard({ basePath: '/admin/queues', queues: deps.queues }),
+  );
   app.use(
     '/admin',
     auth,
+    guardAdminWrites(),
     adminRouter({
       reports: deps.reports,
       preview: deps.preview,

@@ -1,6 +1,7 @@
-import { type Env, envPort, envString, parseEnv, unsetIfEmpty } from '@dirsync/core';
+import { type Env, envFlag, envInt, envPort, envString, parseEnv, unsetIfEmpty } from '@dirsync/core';
 import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
 import { z } from 'zod';
+import { describeWeakSecret, MIN_ADMIN_PASSWORD_LENGTH } from './secret-strength.js';
 
 const WHSEC = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
@@ -20,11 +21,42 @@ const schema = z
         })
         .optional(),
     ),
+    /** Accept unsigned webhooks (local experiments only; the API then listens on loopback only). */
+    ALLOW_UNSIGNED_WEBHOOKS: envFlag(false),
     ADMIN_USER: envString(),
     ADMIN_PASSWORD: envString(),
+    /**
+     * How long a client may take to send one request, headers and body (also the headers alone): a slow or
+     * endless upload cannot hold a connection longer than this.
+     */
+    REQUEST_TIMEOUT_SECONDS: envInt({ default: 30, min: 1, max: 600 }),
   })
   .superRefine((env, ctx) => {
+    if (!env.WEBHOOK_SECRET && !env.ALLOW_UNSIGNED_WEBHOOKS && env.NODE_ENV !== 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message:
+          'not set: without it anyone who reaches the API could post HR changes; set a whsec_ secret, or ALLOW_UNSIGNED_WEBHOOKS=1 for a local experiment (the API then listens on loopback only)',
+      });
+    }
     if (env.NODE_ENV === 'production') {
+      if (env.ALLOW_UNSIGNED_WEBHOOKS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALLOW_UNSIGNED_WEBHOOKS'],
+          message: 'not allowed when NODE_ENV=production: webhooks must be signed',
+        });
+      }
+      const weak = env.WEBHOOK_SECRET?.map(describeWeakSecret).find((reason) => reason !== undefined);
+      if (weak) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: weak });
+      if (env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_PASSWORD'],
+          message: `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters when NODE_ENV=production; generate one with: openssl rand -base64 18`,
+        });
+      }
       for (const name of ['WEBHOOK_SECRET', 'ADMIN_USER', 'ADMIN_PASSWORD'] as const) {
         if (!env[name]) {
           ctx.addIssue({

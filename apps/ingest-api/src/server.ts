@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
 import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
@@ -8,6 +8,7 @@ import { createKeys, createSyncQueue, PersonStore, RequestBudget, TargetHealth }
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import type { IngestConfig } from './env.js';
 import { IngestService } from './ingest-service.js';
 import { createApiMetrics } from './metrics.js';
@@ -17,8 +18,49 @@ import { SignatureVerifier } from './webhook-signature.js';
 export interface RunningIngestApi {
   url: string;
   port: number;
+  /** The interface it listens on. */
+  host: string;
   /** Stops accepting, lets in-flight requests finish, then closes Redis. */
   close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Where to listen: as asked (default every interface) when webhooks are signed and the admin routes have
+ * credentials; loopback only otherwise, so a missing secret never opens a door to the network.
+ */
+function chooseListenHost(config: IngestConfig, requested: string | undefined): string {
+  const secured =
+    Boolean(config.WEBHOOK_SECRET?.length) && Boolean(config.ADMIN_USER && config.ADMIN_PASSWORD);
+  if (secured) return requested ?? '0.0.0.0';
+  return requested !== undefined && LOOPBACK_HOSTS.has(requested) ? requested : '127.0.0.1';
+}
+
+/** Listens with the request timeouts set: a request slower than `requestTimeoutMs` is answered 408 and closed. */
+async function listen(
+  app: RequestListener,
+  port: number,
+  host: string,
+  requestTimeoutMs: number,
+): Promise<Server> {
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      // Node enforces both timeouts on this tick, so a short timeout needs a short interval.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
@@ -45,7 +87,12 @@ export interface StartOptions {
   logger?: Logger;
   /** Overrides PORT (0: a free port). */
   port?: number;
+  /** The interface to listen on (default all); loopback regardless while webhooks or admin routes lack secrets. */
   host?: string;
+  /** Overrides REQUEST_TIMEOUT_SECONDS (tests use a short one). */
+  requestTimeoutMs?: number;
+  /** Backoff for failed admin sign-ins (default: a fresh one, in this process's memory). */
+  authThrottle?: AuthThrottle;
   /** Builds the preview function; absent: preview answers 503 with `previewUnavailable`. */
   createPreview?: (deps: {
     config: IngestConfig;
@@ -95,7 +142,7 @@ export async function startIngestApi(
   const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
   if (!verifier.enabled) {
     logger.warn(
-      'WEBHOOK_SECRET is not set: unsigned webhooks are accepted (allowed outside production only)',
+      'WEBHOOK_SECRET is not set and ALLOW_UNSIGNED_WEBHOOKS=1: unsigned webhooks are accepted, from loopback only',
     );
   }
   if (!config.ADMIN_USER) {
@@ -103,6 +150,7 @@ export async function startIngestApi(
       'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
     );
   }
+  const listenHost = chooseListenHost(config, options.host);
 
   let quarantineNote = '';
   const refreshQuarantine = async () => {
@@ -158,7 +206,7 @@ export async function startIngestApi(
     reports,
     verifier,
     metrics,
-    admin: { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD },
+    admin: { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD, throttle: options.authThrottle },
     preview,
     previewUnavailable: config.GENESYS_CLIENT_ID
       ? undefined
@@ -179,19 +227,22 @@ export async function startIngestApi(
     }),
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(
+    app,
+    options.port ?? config.PORT,
+    listenHost,
+    options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_SECONDS * 1000,
+  );
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
-  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  logger.info('ingest API listening', { port });
+  const host = listenHost !== '0.0.0.0' && listenHost !== '::' ? listenHost : '127.0.0.1';
+  logger.info('ingest API listening', { port, host: listenHost });
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    host: listenHost,
     close: () => {
       closing ??= (async () => {
         clearInterval(quarantineTimer);

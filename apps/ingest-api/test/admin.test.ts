@@ -53,9 +53,9 @@ describe('admin routes and dashboard', () => {
     },
   );
 
-  it('without configured credentials, answer loopback clients only', () => {
+  it('without configured credentials, answer loopback clients naming a loopback Host only', () => {
     const middleware = adminAuth({ user: undefined, password: undefined });
-    const run = (remoteAddress: string) => {
+    const run = (remoteAddress: string, host = 'localhost:3000') => {
       let status = 0;
       let passed = false;
       const res = {
@@ -70,7 +70,7 @@ describe('admin routes and dashboard', () => {
           return this;
         },
       } as unknown as Response;
-      middleware({ socket: { remoteAddress }, headers: {} } as unknown as Request, res, () => {
+      middleware({ socket: { remoteAddress }, headers: { host } } as unknown as Request, res, () => {
         passed = true;
       });
       return { status, passed };
@@ -79,6 +79,10 @@ describe('admin routes and dashboard', () => {
     expect(run('::1')).toEqual({ status: 0, passed: true });
     expect(run('10.1.2.3')).toEqual({ status: 403, passed: false });
     expect(run('::ffff:192.168.1.9')).toEqual({ status: 403, passed: false });
+    // DNS rebinding: a page on attacker.example resolved to 127.0.0.1 still sends its own Host.
+    expect(run('127.0.0.1', 'attacker.example')).toEqual({ status: 403, passed: false });
+    expect(run('127.0.0.1', '127.0.0.1:3000')).toEqual({ status: 0, passed: true });
+    expect(run('::1', '[::1]:3000')).toEqual({ status: 0, passed: true });
   });
 
   it('production refuses to start without secrets, naming each variable', () => {

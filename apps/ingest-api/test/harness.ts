@@ -26,9 +26,9 @@ export async function startTestApi(
   });
   const config = loadIngestConfig({ LOG_LEVEL: 'debug', ...env });
   const api = await startIngestApi(config, {
+    host: '127.0.0.1',
     ...options,
     port: 0,
-    host: '127.0.0.1',
     logger: createLogger({ level: 'debug', stream }),
   });
   return Object.assign(api, { logLines });

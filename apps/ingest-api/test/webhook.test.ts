@@ -242,9 +242,13 @@ describe('POST /webhooks/directory-sync', () => {
   );
 
   redisTest(
-    'without WEBHOOK_SECRET (development) unsigned events are accepted and a warning is logged',
+    'with ALLOW_UNSIGNED_WEBHOOKS=1 and no secret (development) unsigned events are accepted and a warning is logged',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
+      const api = await startTestApi({
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        ALLOW_UNSIGNED_WEBHOOKS: '1',
+      });
       try {
         const res = await fetch(`${api.url}/webhooks/directory-sync`, {
           method: 'POST',

@@ -1,0 +1,169 @@
+import { JOBS, QUEUES } from '@dirsync/contracts';
+import { redisTest } from '@dirsync/testing';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { describe, expect } from 'vitest';
+import { ADMIN, SECRET, startTestApi } from './harness.js';
+
+const AUTH = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
+const POLICY_TEXT = 'role "admin" is not allowed for department "Sales" (allowed: agent, supervisor)';
+
+interface BoardJob {
+  id: string;
+  failedReason?: string;
+  stacktrace: string[];
+  data: { externalId?: string; failure?: { code: string; message: string } };
+}
+
+/** One job failed the way the worker fails a person blocked by the policy. */
+async function failOnePerson(
+  redisUrl: string,
+  prefix: string,
+  queue: Queue,
+  externalId = 'HR-P1',
+): Promise<Job> {
+  const failure = { code: 'policy_violation', message: POLICY_TEXT, rev: 1 };
+  const job = await queue.add(JOBS.syncUser, { externalId, origin: 'webhook', failure });
+  const worker = new Worker(
+    queue.name,
+    async () => {
+      throw new UnrecoverableError(`${failure.code}: ${failure.message} (report rep-1)`);
+    },
+    { connection: { url: redisUrl }, prefix },
+  );
+  try {
+    await new Promise<void>((resolve) => worker.on('failed', () => resolve()));
+  } finally {
+    await worker.close();
+  }
+  return job;
+}
+
+describe('dashboard (Bull Board)', () => {
+  redisTest(
+    'failed-job text shows codes and ids, not the role or department',
+    async ({ redisUrl, redis, prefix }) => {
+      const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
+      const api = await startTestApi({
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        WEBHOOK_SECRET: SECRET,
+        ADMIN_USER: ADMIN.user,
+        ADMIN_PASSWORD: ADMIN.password,
+      });
+      try {
+        const job = await failOnePerson(redisUrl, prefix, queue);
+        // What BullMQ keeps is untouched (the engine's text): only the board masks.
+        expect((await queue.getJob(String(job.id)))?.failedReason).toContain('"Sales"');
+        const list = (await (
+          await fetch(`${api.url}/admin/queues/api/queues?activeQueue=sync&status=failed`, {
+            headers: { authorization: AUTH },
+          })
+        ).json()) as { queues: Array<{ name: string; jobs: BoardJob[] }> };
+        const one = (await (
+          await fetch(`${api.url}/admin/queues/api/queues/sync/${job.id}`, {
+            headers: { authorization: AUTH },
+          })
+        ).json()) as { job: BoardJob };
+        const shown = [list.queues.find((q) => q.name === 'sync')?.jobs[0], one.job];
+        for (const board of shown) {
+          expect(board?.failedReason).toBe(
+            'policy_violation: role "…" is not allowed for department "…" (allowed: agent, supervisor) (report rep-1)',
+          );
+          expect(board?.data.externalId).toBe('HR-P1');
+          expect(board?.data.failure?.code).toBe('policy_violation');
+          const text = JSON.stringify(board);
+          expect(text).not.toContain('admin\\"');
+          expect(text).not.toContain('Sales');
+          expect(board?.stacktrace.length).toBeGreaterThan(0);
+        }
+      } finally {
+        await api.close();
+        await queue.close();
+      }
+    },
+  );
+
+  redisTest(
+    'its write API allows retry, promote and cleaning failed jobs only; resume cannot undo a quarantine',
+    async ({ redisUrl, redis, prefix }) => {
+      const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
+      const api = await startTestApi({
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        WEBHOOK_SECRET: SECRET,
+        ADMIN_USER: ADMIN.user,
+        ADMIN_PASSWORD: ADMIN.password,
+      });
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${api.url}/admin/queues/api${path}`, {
+          method,
+          headers: {
+            authorization: AUTH,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      try {
+        const failed = await failOnePerson(redisUrl, prefix, queue);
+        const other = await failOnePerson(redisUrl, prefix, queue, 'HR-P2');
+        const delayed = await queue.add(
+          JOBS.syncBatch,
+          { externalIds: ['HR-D'], origin: 'webhook' },
+          { delay: 3_600_000 },
+        );
+        // The quarantine pauses the queues until a probe succeeds.
+        await queue.pause();
+        const refused: Array<[string, string, unknown?]> = [
+          [
+            'POST',
+            '/queues/sync/add',
+            { name: JOBS.syncBatch, data: { externalIds: ['X'], origin: 'webhook' } },
+          ],
+          ['PUT', '/queues/sync/obliterate', {}],
+          ['PUT', '/queues/sync/empty'],
+          ['PUT', '/queues/sync/pause'],
+          ['PUT', '/queues/sync/resume'],
+          ['PUT', '/queues/pause'],
+          ['PUT', '/queues/resume'],
+          ['PATCH', `/queues/sync/${failed.id}/update-data`, { data: { externalId: 'HR-X' } }],
+          ['PATCH', `/queues/sync/${delayed.id}/delay`, { delay: 0 }],
+          ['PUT', `/queues/sync/${failed.id}/clean`],
+          ['PUT', '/queues/sync/retry/completed'],
+          ['PUT', '/queues/sync/clean/completed'],
+          ['PUT', '/queues/sync/concurrency', { concurrency: 100 }],
+          ['PUT', '/queues/sync/rate-limit/release'],
+          ['PUT', '/QUEUES/sync/RESUME'],
+          ['PUT', '/queues/sync/resume/'],
+        ];
+        for (const [method, path, body] of refused) {
+          const res = await call(method, path, body);
+          expect(res.status, `${method} ${path}`).toBe(403);
+          expect(await res.json()).toMatchObject({
+            error: { code: 'board_action_forbidden', message: expect.any(String) },
+          });
+        }
+        expect(await queue.isPaused()).toBe(true);
+        expect(await queue.getJobCounts('wait', 'delayed', 'failed')).toEqual({
+          wait: 0,
+          delayed: 1,
+          failed: 2,
+        });
+        expect((await queue.getJob(String(failed.id)))?.data.externalId).toBe('HR-P1');
+
+        // What operators need still works (and a retry does not lift the quarantine).
+        expect((await call('PUT', `/queues/sync/${delayed.id}/promote`)).status).toBeLessThan(300);
+        expect((await call('PUT', `/queues/sync/${failed.id}/retry`)).status).toBeLessThan(300);
+        expect(await queue.getJobCounts('delayed', 'failed')).toEqual({ delayed: 0, failed: 1 });
+        expect((await call('PUT', '/queues/sync/retry/failed')).status).toBeLessThan(300);
+        expect(await queue.getJobState(String(other.id))).not.toBe('failed');
+        expect(await queue.isPaused()).toBe(true);
+        // Reaches Bull Board (which keeps jobs younger than its 5-second grace, so the count is not checked here).
+        expect((await call('PUT', '/queues/reconcile/clean/failed')).status).toBe(200);
+        expect((await call('PUT', '/queues/sync/promote')).status).toBeLessThan(300);
+      } finally {
+        await api.close();
+        await queue.close();
+      }
+    },
+  );
+});
