@@ -1,5 +1,14 @@
-import { type Env, envPort, envString, parseEnv } from '@dirsync/core';
-import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
+import {
+  commonEnv,
+  type Env,
+  envPort,
+  envString,
+  loginUrlFor,
+  parseEnv,
+  syncEnv,
+  targetEnv,
+} from '@dirsync/core';
+
 import { z } from 'zod';
 
 const WHSEC = /^whsec_[A-Za-z0-9+/]+={0,2}$/;

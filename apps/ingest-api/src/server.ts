@@ -3,11 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
 import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
-import { ReportStore } from '@dirsync/reports';
-import { createKeys, createSyncQueue, PersonStore, RequestBudget, TargetHealth } from '@dirsync/sync';
+import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
+import { apiEngineSettings } from './engine-settings.js';
 import type { IngestConfig } from './env.js';
 import { IngestService } from './ingest-service.js';
 import { createApiMetrics } from './metrics.js';
@@ -46,13 +46,6 @@ export interface StartOptions {
   /** Overrides PORT (0: a free port). */
   port?: number;
   host?: string;
-  /** Builds the preview function; absent: preview answers 503 with `previewUnavailable`. */
-  createPreview?: (deps: {
-    config: IngestConfig;
-    people: PersonStore;
-    budget: RequestBudget;
-    logger: Logger;
-  }) => Promise<PreviewEvent | undefined> | PreviewEvent | undefined;
 }
 
 /** Starts the ingest API: connects Redis, builds the app, listens. */
@@ -82,15 +75,9 @@ export async function startIngestApi(
   syncQueue.on('error', (error) => logger.warn('sync queue error', { err: error }));
   reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
 
-  const keys = createKeys(config.QUEUE_PREFIX);
-  const people = new PersonStore({ redis, keys });
-  const health = new TargetHealth({ redis, keys, serverFailureWindowMs: 0 });
-  const budget = new RequestBudget({ redis, keys, limit: config.SCIM_RATE_LIMIT_PER_MINUTE });
-  const reports = new ReportStore({
-    redis,
-    prefix: config.QUEUE_PREFIX,
-    retentionDays: config.REPORT_RETENTION_DAYS,
-  });
+  // The API's engine ingests, previews and reads status; it never syncs (a bad mapping or policy stops start-up).
+  const engine = await createSyncEngine(apiEngineSettings(config, redis, logger));
+  const { people, health, budget, reports } = engine;
   const metrics = createApiMetrics([syncQueue, reconcileQueue]);
   const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
   if (!verifier.enabled) {
@@ -138,7 +125,10 @@ export async function startIngestApi(
     return job.id === jobId ? { status: 'started', jobId } : { status: 'running', jobId: String(job.id) };
   };
 
-  const preview = await options.createPreview?.({ config, people, budget, logger });
+  // Preview reads the target: without credentials there is nothing to read.
+  const preview: PreviewEvent | undefined = config.GENESYS_CLIENT_ID
+    ? (event) => engine.preview(event)
+    : undefined;
   const app = createApp({
     logger,
     redis,
@@ -200,6 +190,7 @@ export async function startIngestApi(
           server.closeIdleConnections();
         });
         await Promise.allSettled([syncQueue.close(), reconcileQueue.close()]);
+        engine.close();
         redis.disconnect();
         queueConnection.disconnect();
         logger.info('ingest API stopped');

@@ -10,16 +10,15 @@ import {
   addFailedPersonJob,
   addSyncBatches,
   type BatchResult,
-  type BatchRunner,
-  type PersonStore,
+  type SyncEngine,
   SyncInterruptedError,
 } from '@dirsync/sync';
 import { DelayedError, type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
 import type { WorkerMetrics } from './metrics.js';
 
 export interface SyncProcessorDeps {
-  runner: BatchRunner;
-  people: PersonStore;
+  runner: SyncEngine['batches'];
+  people: SyncEngine['people'];
   queue: Queue;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -48,18 +47,22 @@ function isFinalAttempt(job: Job): boolean {
 export function createSyncProcessor(deps: SyncProcessorDeps) {
   const { runner, people, queue, metrics } = deps;
 
-  async function settleBatch(job: Job, token: string | undefined, result: BatchResult): Promise<void> {
-    if (result.status === 'quarantined') {
+  async function moveJobUnlessCompleted(
+    job: Job,
+    token: string | undefined,
+    result: BatchResult,
+  ): Promise<void> {
+    if (result.kind === 'quarantined') {
       metrics.jobs.inc({ name: job.name, result: 'quarantined' });
       // Back to the (paused) queue, attempts untouched: the target is down for everyone.
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    if (result.status === 'retry') {
+    if (result.kind === 'retry') {
       metrics.jobs.inc({ name: job.name, result: 'retry' });
       throw new Error(`${result.pending.length} people will be retried: ${result.reason}`);
     }
-    if (result.status === 'deferred') {
+    if (result.kind === 'deferred') {
       metrics.jobs.inc({ name: job.name, result: 'deferred' });
       // Back to the delayed set until their changes have rested; no attempt is charged.
       await job.moveToDelayed(result.untilMs, token);
@@ -98,7 +101,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
     }
   }
 
-  return async function process(
+  return async function runSyncJob(
     job: Job,
     token: string | undefined,
     signal: AbortSignal,
@@ -108,8 +111,8 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
       case JOBS.syncBatch: {
         const data: SyncBatchJob = syncBatchJobSchema.parse(job.data);
         const result = await runBatch(job, token, signal, data.externalIds, data.origin);
-        await settleBatch(job, token, result);
-        if (result.status !== 'completed') return {};
+        await moveJobUnlessCompleted(job, token, result);
+        if (result.kind !== 'completed') return {};
         for (const failure of result.failures) await addFailedPersonJob(queue, failure, data.origin);
         metrics.jobs.inc({ name: job.name, result: 'completed' });
         return {
@@ -134,8 +137,8 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         // An operator's retry (or an automatic one): apply this person's newest state again.
         await people.requestResync(data.externalId);
         const result = await runBatch(job, token, signal, [data.externalId], 'retry');
-        await settleBatch(job, token, result);
-        if (result.status !== 'completed') return {};
+        await moveJobUnlessCompleted(job, token, result);
+        if (result.kind !== 'completed') return {};
         const failure = result.failures[0];
         if (failure) {
           metrics.jobs.inc({ name: job.name, result: 'failed' });

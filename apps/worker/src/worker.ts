@@ -1,23 +1,9 @@
 import type { Server } from 'node:http';
 import { JOBS, QUEUES } from '@dirsync/contracts';
 import { createLogger, createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
-import { loadPolicy } from '@dirsync/policy';
-import { ReportStore } from '@dirsync/reports';
-import {
-  addSyncBatches,
-  BatchRunner,
-  createKeys,
-  createSyncQueue,
-  createTargetClient,
-  PersonStore,
-  PersonSyncer,
-  ReconcileRunner,
-  RequestBudget,
-  TargetCache,
-  TargetHealth,
-} from '@dirsync/sync';
-import { loadMapping } from '@dirsync/transform';
+import { addSyncBatches, createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { Queue, Worker } from 'bullmq';
+import { workerEngineSettings } from './engine-settings.js';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics.js';
 import { createReconcileProcessor } from './reconcile-processor.js';
@@ -44,34 +30,12 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
-  // Bad mapping or policy files stop start-up here, not at the first event.
-  const mapping = await loadMapping({ file: config.MAPPING_FILE });
-  const policy = await loadPolicy({ file: config.POLICY_FILE });
 
   const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker' });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
-  const keys = createKeys(config.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
   const queue = createSyncQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', (error) => logger.warn('sync queue error', { err: error }));
-
-  const budget = new RequestBudget({
-    redis,
-    keys,
-    limit: config.SCIM_RATE_LIMIT_PER_MINUTE,
-    onWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
-  });
-  const client = createTargetClient(config, {
-    budget,
-    userAgent: 'dirsync-worker',
-    logger,
-    onResponse: ({ route, status, durationMs }) => {
-      metrics.requests.inc({ route, status: String(status) });
-      metrics.requestSeconds.observe({ route }, durationMs / 1000);
-      if (status === 429) metrics.rateLimited.inc();
-      if (status === 412 || status === 409) metrics.conflicts.inc();
-    },
-  });
 
   const pauseQueue = async (reason: string) => {
     await queue.pause();
@@ -80,82 +44,36 @@ export async function startWorker(
       `SYNC QUARANTINED: ${reason}. The sync queue is paused; attempts are not being spent. Probing the target every ${config.QUARANTINE_PROBE_SECONDS} s.`,
     );
   };
-  const health = new TargetHealth({
-    redis,
-    keys,
-    serverFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
-    onQuarantine: (q) =>
-      pauseQueue(
-        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
-      ),
-  });
-
-  const people = new PersonStore({ redis, keys, lockTtlMs: config.JOB_LOCK_SECONDS * 1000 });
-  const cache = new TargetCache({ redis, keys });
-  const syncer = new PersonSyncer({
-    target: client,
-    mapping,
-    policy,
-    cache,
-    people,
-    protectedUsers: config.PROTECTED_USERS,
-    logger,
-    onRateLimited: async (ms) => {
-      // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
-      await Promise.all([budget.pauseFor(ms), queue.rateLimit(ms)]);
-      logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
-    },
-    onTargetHealth: (ok) => (ok ? health.healthy() : health.failing()),
-  });
-  const reports = new ReportStore({
-    redis,
-    prefix: config.QUEUE_PREFIX,
-    retentionDays: config.REPORT_RETENTION_DAYS,
-    auditLogPath: config.AUDIT_LOG,
-  });
-  const runner = new BatchRunner({
-    people,
-    syncer,
-    reports,
-    health,
-    logger,
-    settleMs: config.SYNC_SETTLE_MS,
-    onResync: async (ids) => {
-      await addSyncBatches(queue, ids, 'manager');
-    },
-  });
-
-  // Reconcile reads through its own client at background priority: live events keep most of the budget.
-  const reconcileRunner = config.HR_SNAPSHOT
-    ? new ReconcileRunner({
-        snapshotSource: config.HR_SNAPSHOT,
-        reader: createTargetClient(config, {
-          budget,
-          priority: 'background',
-          userAgent: 'dirsync-reconcile',
-          logger,
-          onResponse: ({ route, status }) => metrics.requests.inc({ route, status: String(status) }),
-        }),
-        mapping,
-        policy,
-        people,
-        cache,
-        reports,
-        protectedUsers: config.PROTECTED_USERS,
-        brake: {
-          maxPercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
-          maxCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
-        },
-        enqueue: async (ids, runId) => {
-          await addSyncBatches(queue, ids, 'reconcile', { runId });
-        },
-        logger,
-      })
-    : undefined;
+  // Bad mapping or policy files stop start-up here, not at the first event.
+  const engine = await createSyncEngine(
+    workerEngineSettings(config, redis, logger, {
+      requestSync: async (ids, origin, runId) => {
+        await addSyncBatches(queue, ids, origin, runId ? { runId } : {});
+      },
+      onRateLimited: async (ms) => {
+        // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
+        await queue.rateLimit(ms);
+        logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
+      },
+      onQuarantine: (q) =>
+        pauseQueue(
+          `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
+        ),
+      onBudgetWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
+      onTargetResponse: ({ route, status, durationMs }, priority) => {
+        metrics.requests.inc({ route, status: String(status) });
+        if (priority === 'background') return;
+        metrics.requestSeconds.observe({ route }, durationMs / 1000);
+        if (status === 429) metrics.rateLimited.inc();
+        if (status === 412 || status === 409) metrics.conflicts.inc();
+      },
+    }),
+  );
+  const { people, health } = engine;
 
   const shutdown = new AbortController();
-  const processor = createSyncProcessor({
-    runner,
+  const runSyncJob = createSyncProcessor({
+    runner: engine.batches,
     people,
     queue,
     metrics,
@@ -165,7 +83,7 @@ export async function startWorker(
   const worker = new Worker(
     QUEUES.sync,
     (job, token, signal) =>
-      processor(job, token, signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal),
+      runSyncJob(job, token, signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal),
     {
       connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-blocking' }),
       prefix: config.QUEUE_PREFIX,
@@ -187,7 +105,7 @@ export async function startWorker(
   await reconcileQueue.setGlobalConcurrency(1);
   const reconcileWorker = new Worker(
     QUEUES.reconcile,
-    createReconcileProcessor({ runner: reconcileRunner, logger }),
+    createReconcileProcessor({ runner: engine.reconcile, logger }),
     {
       connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-reconcile' }),
       prefix: config.QUEUE_PREFIX,
@@ -244,7 +162,7 @@ export async function startWorker(
       metrics.quarantined.set(quarantine ? 1 : 0);
       if (!quarantine) return;
       try {
-        await client.probe({ signal: shutdown.signal });
+        await engine.probeTarget(shutdown.signal);
         if (await health.lift()) {
           await queue.resume();
           logger.warn('quarantine lifted: the target answers again; the sync queue resumed', {
@@ -293,7 +211,7 @@ export async function startWorker(
         clearTimeout(grace);
         shutdown.abort(new Error('shutdown'));
         await Promise.all([queue.close(), reconcileQueue.close()]);
-        client.close?.();
+        engine.close();
         await new Promise<void>((resolve) =>
           metricsServer ? metricsServer.close(() => resolve()) : resolve(),
         );

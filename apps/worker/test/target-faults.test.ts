@@ -133,12 +133,7 @@ describe('worker: target faults', () => {
           (paused) => paused,
           { what: 'the queue to pause' },
         );
-        const status = (await (
-          await fetch(`${stack.api.url}/admin/status`, {
-            headers: { authorization: `Basic ${Buffer.from(`ops:stack-test-password`).toString('base64')}` },
-          })
-        ).json()) as { quarantine: { reason: string } | null };
-        expect(status.quarantine?.reason).toBe('auth');
+        expect((await stack.engine.health.current())?.reason).toBe('auth');
         expect(stack.logLines.some((l) => l.includes('SYNC QUARANTINED'))).toBe(true);
         // Attempts are not burned while quarantined.
         const parked = await waitUntil(
@@ -185,10 +180,7 @@ describe('worker: target faults', () => {
         // Attempts spent before the quarantine began are kept; none are burned while it lasts.
         const spent = parked?.attemptsMade ?? -1;
         expect(spent).toBeLessThan(8);
-        const status = (await (await stack.admin('/admin/status')).json()) as {
-          quarantine: { reason: string } | null;
-        };
-        expect(status.quarantine?.reason).toBe('server');
+        expect((await stack.engine.health.current())?.reason).toBe('server');
 
         await stack.sim.admin.setFaults({ serverErrorRate: 0 });
         await waitUntil(

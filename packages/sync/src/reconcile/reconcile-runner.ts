@@ -8,9 +8,10 @@ import {
   type ReportStore,
 } from '@dirsync/reports';
 import type { ScimUser, UserPage } from '@dirsync/scim';
-import type { IncomingEvent, PersonStore } from '../person-store.js';
-import type { SyncMapping, SyncPolicy } from '../sync-person.js';
-import type { TargetCache } from '../target-cache.js';
+import type { IncomingEvent } from '../person-state.js';
+import type { PersonStore } from '../person-store.js';
+import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
+
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
 
@@ -35,7 +36,7 @@ export interface ReconcileRunnerOptions {
   mapping: SyncMapping;
   policy: SyncPolicy;
   people: PersonStore;
-  cache: TargetCache;
+  cache: TargetCachePort;
   reports: ReportStore;
   protectedUsers: Iterable<string>;
   brake: { maxPercent: number; maxCount?: number | undefined };
