@@ -84,7 +84,11 @@ export class BatchRunner {
         { signal: input.signal, logger },
         failures,
       );
-      if (ran.kind === 'quarantined') return { kind: 'quarantined', reason: ran.reason };
+      if (ran.kind === 'quarantined') {
+        // People found held by another sync still need their re-check, whatever stops this run.
+        await people.markContended(contended);
+        return { kind: 'quarantined', reason: ran.reason };
+      }
       if (ran.kind === 'resting') resting.push({ externalId, dueAt: ran.dueAt });
       else if (ran.kind === 'retry') retryable.push({ externalId, failure: ran.failure });
       else {

@@ -42,6 +42,11 @@ function mergeOutcome(previous: Outcome | undefined, next: Outcome): Outcome {
   return next;
 }
 
+function dropFailure(failures: FailedPerson[], externalId: string): void {
+  const at = failures.findIndex((f) => f.externalId === externalId);
+  if (at >= 0) failures.splice(at, 1);
+}
+
 /** Keeps the person's lock alive while they are synced. */
 function keepLock(people: PersonStore, lock: PersonLock, log: Logger | undefined): () => void {
   const renewal = setInterval(
@@ -117,6 +122,8 @@ export async function runPerson(
           });
           if (!(await markHandled(state.rev, true))) break;
         } else {
+          // A newer revision that succeeds supersedes an earlier failure for good in this same run.
+          if (outcome === 'failed') dropFailure(failures, externalId);
           outcome = mergeOutcome(outcome === 'failed' ? undefined : outcome, result.outcome);
           if (result.resync.length > 0) await deps.onResync?.(result.resync);
           if (!(await markHandled(state.rev, false))) break;
