@@ -31,7 +31,8 @@ export async function startWorker(
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
 
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker' });
+  const workerName = options.name ?? `worker-${process.pid}`;
+  const redis = createRedis(config.REDIS_URL, { connectionName: `dirsync-worker:${workerName}` });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
   const metrics = createWorkerMetrics();
   const queue = createSyncQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
@@ -80,14 +81,21 @@ export async function startWorker(
     logger,
     sweepStaleMs: config.SWEEP_STALE_SECONDS * 1000,
   });
+  // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
+  const syncConnection = createRedis(config.REDIS_URL, {
+    connectionName: `dirsync-worker-blocking:${workerName}`,
+  });
+  const reconcileConnection = createRedis(config.REDIS_URL, {
+    connectionName: `dirsync-worker-reconcile:${workerName}`,
+  });
   const worker = new Worker(
     QUEUES.sync,
     (job, token, signal) =>
       runSyncJob(job, token, signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal),
     {
-      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-blocking' }),
+      connection: syncConnection,
       prefix: config.QUEUE_PREFIX,
-      name: options.name ?? `worker-${process.pid}`,
+      name: workerName,
       concurrency: config.SYNC_CONCURRENCY,
       // The request budget is enforced per request in RequestBudget; this limiter only has to exist so that
       // queue.rateLimit() (on a 429) stops every worker from starting jobs.
@@ -107,9 +115,9 @@ export async function startWorker(
     QUEUES.reconcile,
     createReconcileProcessor({ runner: engine.reconcile, logger }),
     {
-      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-reconcile' }),
+      connection: reconcileConnection,
       prefix: config.QUEUE_PREFIX,
-      name: options.name ?? `worker-${process.pid}`,
+      name: workerName,
       concurrency: 1,
       lockDuration: config.JOB_LOCK_SECONDS * 1000,
     },
@@ -215,6 +223,8 @@ export async function startWorker(
         await new Promise<void>((resolve) =>
           metricsServer ? metricsServer.close(() => resolve()) : resolve(),
         );
+        syncConnection.disconnect();
+        reconcileConnection.disconnect();
         redis.disconnect();
         logger.info('worker stopped');
       })();
