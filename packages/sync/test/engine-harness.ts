@@ -91,7 +91,7 @@ export async function startEngineHarness(options: {
         })),
         now,
       );
-      return statuses.filter((s) => s.status === 'applied').map((s) => s.externalId);
+      return [...new Set(statuses.filter((s) => s.status === 'applied').map((s) => s.externalId))];
     },
     run(externalIds, runOptions = {}) {
       return engine.batches.run({
