@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
+import { QUEUES, type ReconcileJob } from '@dirsync/contracts';
 import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
 import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { apiEngineSettings } from './engine-settings.js';
+import { readStatus, watchQuarantine } from './engine-status.js';
 import type { IngestConfig } from './env.js';
 import { IngestService } from './ingest-service.js';
 import { createApiMetrics } from './metrics.js';
-import type { PreviewEvent, ReconcileStart } from './routes/admin.js';
+import { createReconcileTrigger } from './reconcile-trigger.js';
+import type { PreviewEvent } from './routes/admin.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
 export interface RunningIngestApi {
@@ -48,16 +49,18 @@ export interface StartOptions {
   host?: string;
 }
 
-/** Starts the ingest API: connects Redis, builds the app, listens. */
-export async function startIngestApi(
-  config: IngestConfig,
-  options: StartOptions = {},
-): Promise<RunningIngestApi> {
-  const logger =
-    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
-  // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
-  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+/** Listens on `port` (0: a free one); resolves once bound. */
+async function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** The two queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
+async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, options: StartOptions) {
   const queueConnection = createRedis(config.REDIS_URL, {
     connectionName: 'dirsync-api-queue',
     failFast: true,
@@ -74,10 +77,36 @@ export async function startIngestApi(
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, queueOptions);
   syncQueue.on('error', (error) => logger.warn('sync queue error', { err: error }));
   reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
+  return { queueConnection, syncQueue, reconcileQueue };
+}
+
+/** The dashboard's queues; the sync queue's line says when the sync is quarantined. */
+function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote: () => string) {
+  return [
+    {
+      queue: syncQueue,
+      displayName: 'sync',
+      describe: () => quarantineNote() || 'Per-person sync batches and retries',
+    },
+    { queue: reconcileQueue, displayName: 'reconcile', describe: () => 'Reconcile runs against HR_SNAPSHOT' },
+  ];
+}
+
+/** Starts the ingest API: connects Redis, builds the app, listens. */
+export async function startIngestApi(
+  config: IngestConfig,
+  options: StartOptions = {},
+): Promise<RunningIngestApi> {
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
+  // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
+  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+  const { queueConnection, syncQueue, reconcileQueue } = await openQueues(config, redis, logger, options);
 
   // The API's engine ingests, previews and reads status; it never syncs (a bad mapping or policy stops start-up).
   const engine = await createSyncEngine(apiEngineSettings(config, redis, logger));
-  const { people, health, budget, reports } = engine;
+  const { people, health, reports } = engine;
   const metrics = createApiMetrics([syncQueue, reconcileQueue]);
   const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
   if (!verifier.enabled) {
@@ -90,40 +119,8 @@ export async function startIngestApi(
       'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
     );
   }
-
-  let quarantineNote = '';
-  const refreshQuarantine = async () => {
-    const q = await health.current().catch(() => undefined);
-    quarantineNote = q ? `QUARANTINED since ${q.since}: ${q.detail}. Paused until a probe succeeds.` : '';
-  };
-  await refreshQuarantine();
-  const quarantineTimer = setInterval(() => void refreshQuarantine(), 5000);
-  quarantineTimer.unref();
-
-  const startReconcile = async (request: {
-    apply: boolean;
-    overrideBrake: boolean;
-  }): Promise<ReconcileStart> => {
-    if (!config.HR_SNAPSHOT) {
-      return {
-        status: 'unconfigured',
-        message: 'HR_SNAPSHOT is not set: reconcile needs an HR snapshot to compare with',
-      };
-    }
-    const jobId = `reconcile-${randomUUID()}`;
-    const job = await reconcileQueue.add(
-      JOBS.reconcile,
-      { ...request, trigger: 'api' },
-      // One run at a time: while a run is queued or active, its deduplication id makes a second add a no-op.
-      {
-        jobId,
-        deduplication: { id: 'reconcile-run' },
-        removeOnComplete: { count: 100 },
-        removeOnFail: { count: 100 },
-      },
-    );
-    return job.id === jobId ? { status: 'started', jobId } : { status: 'running', jobId: String(job.id) };
-  };
+  const quarantine = await watchQuarantine(health);
+  const startReconcile = createReconcileTrigger(config, reconcileQueue);
 
   // Preview reads the target: without credentials there is nothing to read.
   const preview: PreviewEvent | undefined = config.GENESYS_CLIENT_ID
@@ -132,18 +129,7 @@ export async function startIngestApi(
   const app = createApp({
     logger,
     redis,
-    queues: [
-      {
-        queue: syncQueue,
-        displayName: 'sync',
-        describe: () => quarantineNote || 'Per-person sync batches and retries',
-      },
-      {
-        queue: reconcileQueue,
-        displayName: 'reconcile',
-        describe: () => 'Reconcile runs against HR_SNAPSHOT',
-      },
-    ],
+    queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
     ingest: new IngestService({ people, queue: syncQueue }),
     reports,
     verifier,
@@ -154,26 +140,10 @@ export async function startIngestApi(
       ? undefined
       : 'preview reads the target: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET',
     startReconcile,
-    status: async () => ({
-      quarantine: (await health.current()) ?? null,
-      pendingPeople: await people.pendingCount(),
-      budget: {
-        limit: budget.limit,
-        usedInWindow: await budget.used(),
-        pausedForMs: await budget.pausedForMs(),
-      },
-      queues: {
-        sync: await syncQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-        reconcile: await reconcileQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-      },
-    }),
+    status: () => readStatus(engine, syncQueue, reconcileQueue),
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
-  });
-  server.keepAliveTimeout = 65_000;
+  const server = await listen(app, options.port ?? config.PORT, options.host ?? '0.0.0.0');
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   logger.info('ingest API listening', { port });
@@ -184,7 +154,7 @@ export async function startIngestApi(
     port,
     close: () => {
       closing ??= (async () => {
-        clearInterval(quarantineTimer);
+        quarantine.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

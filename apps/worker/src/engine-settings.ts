@@ -1,7 +1,9 @@
 import type { Logger } from '@dirsync/core';
-import type { SyncEngineHooks, SyncEngineSettings } from '@dirsync/sync';
+import { addSyncBatches, type SyncEngineHooks, type SyncEngineSettings } from '@dirsync/sync';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
+import type { WorkerMetrics } from './metrics.js';
 
 /** The worker's sync engine settings, from its environment. */
 export function workerEngineSettings(
@@ -39,5 +41,42 @@ export function workerEngineSettings(
     userAgent: 'dirsync-worker',
     logger,
     hooks,
+  };
+}
+
+/** How the engine reaches the worker's edges: sync triggers, the queue's rate limit and pause, metrics. */
+export function workerEngineHooks(
+  config: WorkerConfig,
+  deps: { queue: Queue; metrics: WorkerMetrics; logger: Logger },
+): SyncEngineHooks {
+  const { queue, metrics, logger } = deps;
+  const pauseQueue = async (reason: string) => {
+    await queue.pause();
+    metrics.quarantined.set(1);
+    logger.error(
+      `SYNC QUARANTINED: ${reason}. The sync queue is paused; attempts are not being spent. Probing the target every ${config.QUARANTINE_PROBE_SECONDS} s.`,
+    );
+  };
+  return {
+    requestSync: async (ids, origin, runId) => {
+      await addSyncBatches(queue, ids, origin, runId ? { runId } : {});
+    },
+    onRateLimited: async (ms) => {
+      // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
+      await queue.rateLimit(ms);
+      logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
+    },
+    onQuarantine: (q) =>
+      pauseQueue(
+        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
+      ),
+    onBudgetWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
+    onTargetResponse: ({ route, status, durationMs }, priority) => {
+      metrics.requests.inc({ route, status: String(status) });
+      if (priority === 'background') return;
+      metrics.requestSeconds.observe({ route }, durationMs / 1000);
+      if (status === 429) metrics.rateLimited.inc();
+      if (status === 412 || status === 409) metrics.conflicts.inc();
+    },
   };
 }

@@ -31,8 +31,14 @@ describe('worker shutdown', () => {
         }),
         { name },
       );
-      // The command connection and, per BullMQ Worker, the connection it was given and its blocking duplicate.
-      expect((await openConnections(redis, name)).length).toBeGreaterThanOrEqual(5);
+      // Among them the connections handed to the two BullMQ Workers, which BullMQ treats as shared.
+      await waitUntil(
+        () => openConnections(redis, name),
+        (open) =>
+          open.includes(`dirsync-worker-blocking:${name}`) &&
+          open.includes(`dirsync-worker-reconcile:${name}`),
+        { timeoutMs: 5000, what: 'the worker connections to be open' },
+      );
       await worker.close();
       // A closed socket leaves the server's list as soon as the server reads its end.
       const left = await waitUntil(

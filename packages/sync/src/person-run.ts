@@ -42,6 +42,31 @@ function mergeOutcome(previous: Outcome | undefined, next: Outcome): Outcome {
   return next;
 }
 
+function draftEntry(
+  fields: {
+    externalId: string;
+    outcome: Outcome;
+    requests: number;
+    scimId?: string | undefined;
+    correlationId?: string | undefined;
+  },
+  discrepancies: Discrepancy[],
+): DraftEntry {
+  const result: PersonResult = {
+    externalId: fields.externalId,
+    outcome: fields.outcome,
+    requests: fields.requests,
+  };
+  if (fields.scimId) result.scimId = fields.scimId;
+  if (fields.correlationId) result.correlationId = fields.correlationId;
+  return { result, discrepancies };
+}
+
+function failedPerson(state: PersonState, failure: PersonSyncFailure): FailedPerson {
+  const { externalId, rev, correlationId } = state;
+  return { externalId, rev, correlationId, code: failure.error.code, message: failure.error.message };
+}
+
 function dropFailure(failures: FailedPerson[], externalId: string): void {
   const at = failures.findIndex((f) => f.externalId === externalId);
   if (at >= 0) failures.splice(at, 1);
@@ -113,13 +138,7 @@ export async function runPerson(
           }
           if (result.retryable) return { kind: 'retry', failure: result };
           outcome = 'failed';
-          failures.push({
-            externalId,
-            rev: state.rev,
-            correlationId: state.correlationId,
-            code: result.error.code,
-            message: result.error.message,
-          });
+          failures.push(failedPerson(state, result));
           if (!(await markHandled(state.rev, true))) break;
         } else {
           // A newer revision that succeeds supersedes an earlier failure for good in this same run.
@@ -134,10 +153,10 @@ export async function runPerson(
       state = await people.get(externalId);
     }
     if (!outcome) return { kind: 'handled', entry: { coalesced: true } };
-    const result: PersonResult = { externalId, outcome, requests };
-    if (scimId) result.scimId = scimId;
-    if (correlationId) result.correlationId = correlationId;
-    return { kind: 'handled', entry: { result, discrepancies } };
+    return {
+      kind: 'handled',
+      entry: draftEntry({ externalId, outcome, requests, scimId, correlationId }, discrepancies),
+    };
   } finally {
     stopRenewing();
     if (held) {

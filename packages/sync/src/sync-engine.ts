@@ -13,6 +13,7 @@ import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
+import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
 import { type Quarantine, TargetHealth } from './target-health.js';
@@ -149,37 +150,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  // Reconcile reads through its own client at background priority: live events keep most of the budget.
-  const reader = settings.reconcile
-    ? createTargetClient(settings.target, {
-        budget,
-        priority: 'background',
-        userAgent: 'dirsync-reconcile',
-        logger,
-        onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'background')),
-      })
-    : undefined;
-  const reconcile =
-    settings.reconcile && reader
-      ? new ReconcileRunner({
-          snapshotSource: settings.reconcile.snapshotSource,
-          reader,
-          mapping,
-          policy,
-          people,
-          cache,
-          reports,
-          protectedUsers: settings.protectedUsers ?? [],
-          brake: {
-            maxPercent: settings.reconcile.maxDeactivatePercent,
-            maxCount: settings.reconcile.maxDeactivateCount,
-          },
-          enqueue: async (ids, runId) => {
-            await hooks.requestSync?.(ids, 'reconcile', runId);
-          },
-          ...(logger ? { logger } : {}),
-        })
-      : undefined;
+  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
   return {
     people,
     reports,
@@ -187,14 +158,50 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     health,
     syncer,
     batches,
-    reconcile,
+    reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
     close: () => {
       client.close?.();
-      reader?.close?.();
+      reconcile?.close();
     },
   };
+}
+
+/** The reconcile runner and its reader, when the settings ask for reconcile. */
+function createReconcile(
+  settings: SyncEngineSettings,
+  parts: {
+    budget: RequestBudget;
+    mapping: SyncMapping;
+    policy: SyncPolicy;
+    people: PersonStore;
+    cache: TargetCache;
+    reports: ReportStore;
+  },
+): { runner: ReconcileRunner; close(): void } | undefined {
+  const { reconcile: options, hooks = {}, logger } = settings;
+  if (!options) return undefined;
+  // Reconcile reads through its own client at background priority: live events keep most of the budget.
+  const reader = createTargetClient(settings.target, {
+    budget: parts.budget,
+    priority: 'background',
+    userAgent: 'dirsync-reconcile',
+    logger,
+    onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'background')),
+  });
+  const runner = new ReconcileRunner({
+    ...parts,
+    snapshotSource: options.snapshotSource,
+    reader,
+    protectedUsers: settings.protectedUsers ?? [],
+    brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
+    enqueue: async (ids, runId) => {
+      await hooks.requestSync?.(ids, 'reconcile', runId);
+    },
+    ...(logger ? { logger } : {}),
+  });
+  return { runner, close: () => reader.close?.() };
 }

@@ -260,19 +260,23 @@ export class ReconcileRunner {
       .with({
         dryRun: !request.apply,
         brake: c.brake,
-        summary: {
-          hrRecords: snapshot.records.length,
-          targetUsers: targetUsersRead,
-          activeInTarget: c.activeInTarget,
-          inSync: c.inSync.length,
-          outOfScope: c.outOfScope.length,
-          missing: c.missing.length,
-          drifted: c.drifted.length,
-          orphans: c.orphans.length,
-          unmatched: c.unmatched.length,
-          deactivations: c.toDeactivate.length,
-        },
+        summary: summarize(snapshot, c, targetUsersRead),
       })
       .build();
   }
+}
+
+function summarize(snapshot: HrSnapshot, c: DirectoryComparison, targetUsersRead: number) {
+  return {
+    hrRecords: snapshot.records.length,
+    targetUsers: targetUsersRead,
+    activeInTarget: c.activeInTarget,
+    inSync: c.inSync.length,
+    outOfScope: c.outOfScope.length,
+    missing: c.missing.length,
+    drifted: c.drifted.length,
+    orphans: c.orphans.length,
+    unmatched: c.unmatched.length,
+    deactivations: c.toDeactivate.length,
+  };
 }
