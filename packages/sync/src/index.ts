@@ -1,11 +1,9 @@
 export type { BatchResult } from './batch-runner.js';
 export { createKeys, type SyncKeys } from './keys.js';
-export type { FailedPerson } from './person-run.js';
-export type { IncomingEvent, IngestStatus, PersonState } from './person-state.js';
+export type { IncomingEvent } from './person-state.js';
 export { PersonStore } from './person-store.js';
 export type { PreviewResult } from './preview.js';
 export { SnapshotError } from './reconcile/load-snapshot.js';
-export type { ReconcileResult } from './reconcile/reconcile-runner.js';
 export type { PlannedRequest } from './recording-target.js';
 export {
   createSyncEngine,
@@ -19,7 +17,6 @@ export {
   addSyncBatches,
   createSyncQueue,
   failedPersonJobId,
-  type SyncQueueData,
 } from './sync-queue.js';
 export type { TargetSettings } from './target-client.js';
 export type { Quarantine } from './target-health.js';
