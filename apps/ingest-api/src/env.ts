@@ -1,5 +1,16 @@
-import { type Env, envFlag, envInt, envPort, envString, parseEnv, unsetIfEmpty } from '@dirsync/core';
-import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
+import {
+  commonEnv,
+  type Env,
+  envFlag,
+  envInt,
+  envPort,
+  envString,
+  loginUrlFor,
+  parseEnv,
+  syncEnv,
+  targetEnv,
+  unsetIfEmpty,
+} from '@dirsync/core';
 import { z } from 'zod';
 import { describeWeakSecret, MIN_ADMIN_PASSWORD_LENGTH } from './secret-strength.js';
 

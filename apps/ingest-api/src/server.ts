@@ -1,18 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { JOBS, QUEUES, type ReconcileJob } from '@dirsync/contracts';
+import { QUEUES, type ReconcileJob } from '@dirsync/contracts';
 import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
-import { ReportStore } from '@dirsync/reports';
-import { createKeys, createSyncQueue, PersonStore, RequestBudget, TargetHealth } from '@dirsync/sync';
+import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import type { AuthThrottle } from './auth-throttle.js';
+import { apiEngineSettings } from './engine-settings.js';
+import { readStatus, watchQuarantine } from './engine-status.js';
 import type { IngestConfig } from './env.js';
 import { IngestService } from './ingest-service.js';
+import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
-import type { PreviewEvent, ReconcileStart } from './routes/admin.js';
+import { createReconcileTrigger } from './reconcile-trigger.js';
+import type { PreviewEvent } from './routes/admin.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
 export interface RunningIngestApi {
@@ -22,45 +23,6 @@ export interface RunningIngestApi {
   host: string;
   /** Stops accepting, lets in-flight requests finish, then closes Redis. */
   close(): Promise<void>;
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/**
- * Where to listen: as asked (default every interface) when webhooks are signed and the admin routes have
- * credentials; loopback only otherwise, so a missing secret never opens a door to the network.
- */
-function chooseListenHost(config: IngestConfig, requested: string | undefined): string {
-  const secured =
-    Boolean(config.WEBHOOK_SECRET?.length) && Boolean(config.ADMIN_USER && config.ADMIN_PASSWORD);
-  if (secured) return requested ?? '0.0.0.0';
-  return requested !== undefined && LOOPBACK_HOSTS.has(requested) ? requested : '127.0.0.1';
-}
-
-/** Listens with the request timeouts set: a request slower than `requestTimeoutMs` is answered 408 and closed. */
-async function listen(
-  app: RequestListener,
-  port: number,
-  host: string,
-  requestTimeoutMs: number,
-): Promise<Server> {
-  const server = createServer(
-    {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      // Node enforces both timeouts on this tick, so a short timeout needs a short interval.
-      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
-    },
-    app,
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
 }
 
 /** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
@@ -93,25 +55,10 @@ export interface StartOptions {
   requestTimeoutMs?: number;
   /** Backoff for failed admin sign-ins (default: a fresh one, in this process's memory). */
   authThrottle?: AuthThrottle;
-  /** Builds the preview function; absent: preview answers 503 with `previewUnavailable`. */
-  createPreview?: (deps: {
-    config: IngestConfig;
-    people: PersonStore;
-    budget: RequestBudget;
-    logger: Logger;
-  }) => Promise<PreviewEvent | undefined> | PreviewEvent | undefined;
 }
 
-/** Starts the ingest API: connects Redis, builds the app, listens. */
-export async function startIngestApi(
-  config: IngestConfig,
-  options: StartOptions = {},
-): Promise<RunningIngestApi> {
-  const logger =
-    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
-  // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
-  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+/** The two queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
+async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, options: StartOptions) {
   const queueConnection = createRedis(config.REDIS_URL, {
     connectionName: 'dirsync-api-queue',
     failFast: true,
@@ -128,16 +75,36 @@ export async function startIngestApi(
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, queueOptions);
   syncQueue.on('error', (error) => logger.warn('sync queue error', { err: error }));
   reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
+  return { queueConnection, syncQueue, reconcileQueue };
+}
 
-  const keys = createKeys(config.QUEUE_PREFIX);
-  const people = new PersonStore({ redis, keys });
-  const health = new TargetHealth({ redis, keys, serverFailureWindowMs: 0 });
-  const budget = new RequestBudget({ redis, keys, limit: config.SCIM_RATE_LIMIT_PER_MINUTE });
-  const reports = new ReportStore({
-    redis,
-    prefix: config.QUEUE_PREFIX,
-    retentionDays: config.REPORT_RETENTION_DAYS,
-  });
+/** The dashboard's queues; the sync queue's line says when the sync is quarantined. */
+function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote: () => string) {
+  return [
+    {
+      queue: syncQueue,
+      displayName: 'sync',
+      describe: () => quarantineNote() || 'Per-person sync batches and retries',
+    },
+    { queue: reconcileQueue, displayName: 'reconcile', describe: () => 'Reconcile runs against HR_SNAPSHOT' },
+  ];
+}
+
+/** Starts the ingest API: connects Redis, builds the app, listens. */
+export async function startIngestApi(
+  config: IngestConfig,
+  options: StartOptions = {},
+): Promise<RunningIngestApi> {
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
+  // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
+  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
+  redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
+  const { queueConnection, syncQueue, reconcileQueue } = await openQueues(config, redis, logger, options);
+
+  // The API's engine ingests, previews and reads status; it never syncs (a bad mapping or policy stops start-up).
+  const engine = await createSyncEngine(apiEngineSettings(config, redis, logger));
+  const { people, health, reports } = engine;
   const metrics = createApiMetrics([syncQueue, reconcileQueue]);
   const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
   if (!verifier.enabled) {
@@ -150,58 +117,17 @@ export async function startIngestApi(
       'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
     );
   }
-  const listenHost = chooseListenHost(config, options.host);
+  const quarantine = await watchQuarantine(health);
+  const startReconcile = createReconcileTrigger(config, reconcileQueue);
 
-  let quarantineNote = '';
-  const refreshQuarantine = async () => {
-    const q = await health.current().catch(() => undefined);
-    quarantineNote = q ? `QUARANTINED since ${q.since}: ${q.detail}. Paused until a probe succeeds.` : '';
-  };
-  await refreshQuarantine();
-  const quarantineTimer = setInterval(() => void refreshQuarantine(), 5000);
-  quarantineTimer.unref();
-
-  const startReconcile = async (request: {
-    apply: boolean;
-    overrideBrake: boolean;
-  }): Promise<ReconcileStart> => {
-    if (!config.HR_SNAPSHOT) {
-      return {
-        status: 'unconfigured',
-        message: 'HR_SNAPSHOT is not set: reconcile needs an HR snapshot to compare with',
-      };
-    }
-    const jobId = `reconcile-${randomUUID()}`;
-    const job = await reconcileQueue.add(
-      JOBS.reconcile,
-      { ...request, trigger: 'api' },
-      // One run at a time: while a run is queued or active, its deduplication id makes a second add a no-op.
-      {
-        jobId,
-        deduplication: { id: 'reconcile-run' },
-        removeOnComplete: { count: 100 },
-        removeOnFail: { count: 100 },
-      },
-    );
-    return job.id === jobId ? { status: 'started', jobId } : { status: 'running', jobId: String(job.id) };
-  };
-
-  const preview = await options.createPreview?.({ config, people, budget, logger });
+  // Preview reads the target: without credentials there is nothing to read.
+  const preview: PreviewEvent | undefined = config.GENESYS_CLIENT_ID
+    ? (event) => engine.preview(event)
+    : undefined;
   const app = createApp({
     logger,
     redis,
-    queues: [
-      {
-        queue: syncQueue,
-        displayName: 'sync',
-        describe: () => quarantineNote || 'Per-person sync batches and retries',
-      },
-      {
-        queue: reconcileQueue,
-        displayName: 'reconcile',
-        describe: () => 'Reconcile runs against HR_SNAPSHOT',
-      },
-    ],
+    queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
     ingest: new IngestService({ people, queue: syncQueue }),
     reports,
     verifier,
@@ -212,28 +138,12 @@ export async function startIngestApi(
       ? undefined
       : 'preview reads the target: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET',
     startReconcile,
-    status: async () => ({
-      quarantine: (await health.current()) ?? null,
-      pendingPeople: await people.pendingCount(),
-      budget: {
-        limit: budget.limit,
-        usedInWindow: await budget.used(),
-        pausedForMs: await budget.pausedForMs(),
-      },
-      queues: {
-        sync: await syncQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-        reconcile: await reconcileQueue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
-      },
-    }),
+    status: () => readStatus(engine, syncQueue, reconcileQueue),
   });
 
-  const server = await listen(
-    app,
-    options.port ?? config.PORT,
-    listenHost,
-    options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_SECONDS * 1000,
-  );
-  server.keepAliveTimeout = 65_000;
+  const listenHost = chooseListenHost(config, options.host);
+  const requestTimeoutMs = options.requestTimeoutMs ?? config.REQUEST_TIMEOUT_SECONDS * 1000;
+  const server = await listen(app, options.port ?? config.PORT, listenHost, requestTimeoutMs);
   const port = (server.address() as AddressInfo).port;
   const host = listenHost !== '0.0.0.0' && listenHost !== '::' ? listenHost : '127.0.0.1';
   logger.info('ingest API listening', { port, host: listenHost });
@@ -245,12 +155,13 @@ export async function startIngestApi(
     host: listenHost,
     close: () => {
       closing ??= (async () => {
-        clearInterval(quarantineTimer);
+        quarantine.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
         await Promise.allSettled([syncQueue.close(), reconcileQueue.close()]);
+        engine.close();
         redis.disconnect();
         queueConnection.disconnect();
         logger.info('ingest API stopped');

@@ -1,5 +1,14 @@
-import { type Env, envInt, envPort, parseEnv } from '@dirsync/core';
-import { commonEnv, loginUrlFor, syncEnv, targetEnv } from '@dirsync/sync';
+import {
+  commonEnv,
+  type Env,
+  envInt,
+  envPort,
+  loginUrlFor,
+  parseEnv,
+  syncEnv,
+  targetEnv,
+} from '@dirsync/core';
+
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 

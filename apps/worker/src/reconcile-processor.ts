@@ -1,6 +1,6 @@
 import { type ReconcileJob, reconcileJobSchema } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
-import { type ReconcileRunner, SnapshotError } from '@dirsync/sync';
+import { SnapshotError, type SyncEngine } from '@dirsync/sync';
 import { type Job, UnrecoverableError } from 'bullmq';
 
 export interface ReconcileJobResult {
@@ -12,8 +12,8 @@ export interface ReconcileJobResult {
 }
 
 /** The reconcile queue's processor; `runner` is absent when HR_SNAPSHOT is not set on this worker. */
-export function createReconcileProcessor(deps: { runner: ReconcileRunner | undefined; logger: Logger }) {
-  return async function process(
+export function createReconcileProcessor(deps: { runner: SyncEngine['reconcile']; logger: Logger }) {
+  return async function runReconcileJob(
     job: Job,
     _token?: string,
     signal?: AbortSignal,

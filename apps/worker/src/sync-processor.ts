@@ -10,16 +10,15 @@ import {
   addFailedPersonJob,
   addSyncBatches,
   type BatchResult,
-  type BatchRunner,
-  type PersonStore,
+  type SyncEngine,
   SyncInterruptedError,
 } from '@dirsync/sync';
 import { DelayedError, type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
 import type { WorkerMetrics } from './metrics.js';
 
 export interface SyncProcessorDeps {
-  runner: BatchRunner;
-  people: PersonStore;
+  runner: SyncEngine['batches'];
+  people: SyncEngine['people'];
   queue: Queue;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -40,65 +39,74 @@ function isFinalAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
+/** Maps a batch result that is not completed onto BullMQ (throws); counts a completed one's people. */
+async function moveJobUnlessCompleted(
+  metrics: WorkerMetrics,
+  job: Job,
+  token: string | undefined,
+  result: BatchResult,
+): Promise<void> {
+  if (result.kind === 'quarantined') {
+    metrics.jobs.inc({ name: job.name, result: 'quarantined' });
+    // Back to the (paused) queue, attempts untouched: the target is down for everyone.
+    await job.moveToWait(token);
+    throw new WaitingError();
+  }
+  if (result.kind === 'retry') {
+    metrics.jobs.inc({ name: job.name, result: 'retry' });
+    throw new Error(`${result.pending.length} people will be retried: ${result.reason}`);
+  }
+  if (result.kind === 'deferred') {
+    metrics.jobs.inc({ name: job.name, result: 'deferred' });
+    // Back to the delayed set until their changes have rested; no attempt is charged.
+    await job.moveToDelayed(result.untilMs, token);
+    throw new DelayedError();
+  }
+  for (const [outcome, n] of Object.entries(result.report.counts)) {
+    if (n > 0) metrics.people.inc({ outcome }, n);
+  }
+}
+
+/** Runs the batch; an interrupted run goes back to the queue without charging an attempt. */
+async function runBatch(
+  deps: SyncProcessorDeps,
+  job: Job,
+  token: string | undefined,
+  signal: AbortSignal,
+  externalIds: string[],
+  origin: SyncBatchJob['origin'],
+) {
+  const { metrics } = deps;
+  const log = deps.logger.child({ queue: deps.queue.name, jobId: job.id, job: job.name });
+  try {
+    return await deps.runner.run({
+      jobId: String(job.id),
+      externalIds,
+      origin,
+      finalAttempt: isFinalAttempt(job),
+      signal,
+      logger: log,
+    });
+  } catch (error) {
+    if (error instanceof SyncInterruptedError || signal.aborted) {
+      metrics.jobs.inc({ name: job.name, result: 'interrupted' });
+      log.info('interrupted by shutdown; back to the queue');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    throw error;
+  }
+}
+
 /**
  * The sync queue's processor: batches, single-person retries and the sweeper. Maps batch results onto BullMQ:
  * retryable failures throw (backoff applies), a quarantine moves the job back without charging an attempt, a
  * failure for good becomes a per-person failed job.
  */
 export function createSyncProcessor(deps: SyncProcessorDeps) {
-  const { runner, people, queue, metrics } = deps;
+  const { people, queue, metrics } = deps;
 
-  async function settleBatch(job: Job, token: string | undefined, result: BatchResult): Promise<void> {
-    if (result.status === 'quarantined') {
-      metrics.jobs.inc({ name: job.name, result: 'quarantined' });
-      // Back to the (paused) queue, attempts untouched: the target is down for everyone.
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
-    if (result.status === 'retry') {
-      metrics.jobs.inc({ name: job.name, result: 'retry' });
-      throw new Error(`${result.pending.length} people will be retried: ${result.reason}`);
-    }
-    if (result.status === 'deferred') {
-      metrics.jobs.inc({ name: job.name, result: 'deferred' });
-      // Back to the delayed set until their changes have rested; no attempt is charged.
-      await job.moveToDelayed(result.untilMs, token);
-      throw new DelayedError();
-    }
-    for (const [outcome, n] of Object.entries(result.report.counts)) {
-      if (n > 0) metrics.people.inc({ outcome }, n);
-    }
-  }
-
-  async function runBatch(
-    job: Job,
-    token: string | undefined,
-    signal: AbortSignal,
-    externalIds: string[],
-    origin: SyncBatchJob['origin'],
-  ) {
-    const log = deps.logger.child({ queue: queue.name, jobId: job.id, job: job.name });
-    try {
-      return await runner.run({
-        jobId: String(job.id),
-        externalIds,
-        origin,
-        finalAttempt: isFinalAttempt(job),
-        signal,
-        logger: log,
-      });
-    } catch (error) {
-      if (error instanceof SyncInterruptedError || signal.aborted) {
-        metrics.jobs.inc({ name: job.name, result: 'interrupted' });
-        log.info('interrupted by shutdown; back to the queue');
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
-      throw error;
-    }
-  }
-
-  return async function process(
+  return async function runSyncJob(
     job: Job,
     token: string | undefined,
     signal: AbortSignal,
@@ -107,9 +115,9 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
     switch (job.name) {
       case JOBS.syncBatch: {
         const data: SyncBatchJob = syncBatchJobSchema.parse(job.data);
-        const result = await runBatch(job, token, signal, data.externalIds, data.origin);
-        await settleBatch(job, token, result);
-        if (result.status !== 'completed') return {};
+        const result = await runBatch(deps, job, token, signal, data.externalIds, data.origin);
+        await moveJobUnlessCompleted(metrics, job, token, result);
+        if (result.kind !== 'completed') return {};
         for (const failure of result.failures) await addFailedPersonJob(queue, failure, data.origin);
         metrics.jobs.inc({ name: job.name, result: 'completed' });
         return {
@@ -133,9 +141,9 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         }
         // An operator's retry (or an automatic one): apply this person's newest state again.
         await people.requestResync(data.externalId);
-        const result = await runBatch(job, token, signal, [data.externalId], 'retry');
-        await settleBatch(job, token, result);
-        if (result.status !== 'completed') return {};
+        const result = await runBatch(deps, job, token, signal, [data.externalId], 'retry');
+        await moveJobUnlessCompleted(metrics, job, token, result);
+        if (result.kind !== 'completed') return {};
         const failure = result.failures[0];
         if (failure) {
           metrics.jobs.inc({ name: job.name, result: 'failed' });

@@ -1,27 +1,11 @@
-import type { Server } from 'node:http';
-import { JOBS, QUEUES } from '@dirsync/contracts';
-import { createLogger, createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
-import { loadPolicy } from '@dirsync/policy';
-import { ReportStore } from '@dirsync/reports';
-import {
-  addSyncBatches,
-  BatchRunner,
-  createKeys,
-  createSyncQueue,
-  createTargetClient,
-  PersonStore,
-  PersonSyncer,
-  ReconcileRunner,
-  RequestBudget,
-  TargetCache,
-  TargetHealth,
-} from '@dirsync/sync';
-import { loadMapping } from '@dirsync/transform';
-import { Queue, Worker } from 'bullmq';
+import { createLogger, createRedis, type Logger } from '@dirsync/core';
+import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
+import { workerEngineHooks, workerEngineSettings } from './engine-settings.js';
 import type { WorkerConfig } from './env.js';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics.js';
-import { createReconcileProcessor } from './reconcile-processor.js';
-import { createSyncProcessor } from './sync-processor.js';
+import { startQuarantineProbe } from './quarantine-probe.js';
+import { startReconcileWorker } from './reconcile-worker.js';
+import { startSyncWorker } from './sync-worker.js';
 
 export interface RunningWorker {
   /** Port of /metrics and /healthz, when enabled. */
@@ -44,232 +28,47 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
-  // Bad mapping or policy files stop start-up here, not at the first event.
-  const mapping = await loadMapping({ file: config.MAPPING_FILE });
-  const policy = await loadPolicy({ file: config.POLICY_FILE });
 
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker' });
+  const workerName = options.name ?? `worker-${process.pid}`;
+  const redis = createRedis(config.REDIS_URL, { connectionName: `dirsync-worker:${workerName}` });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
-  const keys = createKeys(config.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
   const queue = createSyncQueue({ connection: redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', (error) => logger.warn('sync queue error', { err: error }));
 
-  const budget = new RequestBudget({
-    redis,
-    keys,
-    limit: config.SCIM_RATE_LIMIT_PER_MINUTE,
-    onWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
-  });
-  const client = createTargetClient(config, {
-    budget,
-    userAgent: 'dirsync-worker',
-    logger,
-    onResponse: ({ route, status, durationMs }) => {
-      metrics.requests.inc({ route, status: String(status) });
-      metrics.requestSeconds.observe({ route }, durationMs / 1000);
-      if (status === 429) metrics.rateLimited.inc();
-      if (status === 412 || status === 409) metrics.conflicts.inc();
-    },
-  });
-
-  const pauseQueue = async (reason: string) => {
-    await queue.pause();
-    metrics.quarantined.set(1);
-    logger.error(
-      `SYNC QUARANTINED: ${reason}. The sync queue is paused; attempts are not being spent. Probing the target every ${config.QUARANTINE_PROBE_SECONDS} s.`,
-    );
-  };
-  const health = new TargetHealth({
-    redis,
-    keys,
-    serverFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
-    onQuarantine: (q) =>
-      pauseQueue(
-        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
-      ),
-  });
-
-  const people = new PersonStore({ redis, keys, lockTtlMs: config.JOB_LOCK_SECONDS * 1000 });
-  const cache = new TargetCache({ redis, keys });
-  const syncer = new PersonSyncer({
-    target: client,
-    mapping,
-    policy,
-    cache,
-    people,
-    protectedUsers: config.PROTECTED_USERS,
-    logger,
-    onRateLimited: async (ms) => {
-      // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
-      await Promise.all([budget.pauseFor(ms), queue.rateLimit(ms)]);
-      logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
-    },
-    onTargetHealth: (ok) => (ok ? health.healthy() : health.failing()),
-  });
-  const reports = new ReportStore({
-    redis,
-    prefix: config.QUEUE_PREFIX,
-    retentionDays: config.REPORT_RETENTION_DAYS,
-    auditLogPath: config.AUDIT_LOG,
-  });
-  const runner = new BatchRunner({
-    people,
-    syncer,
-    reports,
-    health,
-    logger,
-    settleMs: config.SYNC_SETTLE_MS,
-    onResync: async (ids) => {
-      await addSyncBatches(queue, ids, 'manager');
-    },
-  });
-
-  // Reconcile reads through its own client at background priority: live events keep most of the budget.
-  const reconcileRunner = config.HR_SNAPSHOT
-    ? new ReconcileRunner({
-        snapshotSource: config.HR_SNAPSHOT,
-        reader: createTargetClient(config, {
-          budget,
-          priority: 'background',
-          userAgent: 'dirsync-reconcile',
-          logger,
-          onResponse: ({ route, status }) => metrics.requests.inc({ route, status: String(status) }),
-        }),
-        mapping,
-        policy,
-        people,
-        cache,
-        reports,
-        protectedUsers: config.PROTECTED_USERS,
-        brake: {
-          maxPercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
-          maxCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
-        },
-        enqueue: async (ids, runId) => {
-          await addSyncBatches(queue, ids, 'reconcile', { runId });
-        },
-        logger,
-      })
-    : undefined;
+  // Bad mapping or policy files stop start-up here, not at the first event.
+  const engine = await createSyncEngine(
+    workerEngineSettings(config, redis, logger, workerEngineHooks(config, { queue, metrics, logger })),
+  );
 
   const shutdown = new AbortController();
-  const processor = createSyncProcessor({
-    runner,
-    people,
+  const { worker, connection: syncConnection } = await startSyncWorker(config, {
+    engine,
     queue,
     metrics,
     logger,
-    sweepStaleMs: config.SWEEP_STALE_SECONDS * 1000,
+    workerName,
+    signal: shutdown.signal,
   });
-  const worker = new Worker(
-    QUEUES.sync,
-    (job, token, signal) =>
-      processor(job, token, signal ? AbortSignal.any([signal, shutdown.signal]) : shutdown.signal),
-    {
-      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-blocking' }),
-      prefix: config.QUEUE_PREFIX,
-      name: options.name ?? `worker-${process.pid}`,
-      concurrency: config.SYNC_CONCURRENCY,
-      // The request budget is enforced per request in RequestBudget; this limiter only has to exist so that
-      // queue.rateLimit() (on a 429) stops every worker from starting jobs.
-      limiter: { max: 10_000, duration: 1000 },
-      lockDuration: config.JOB_LOCK_SECONDS * 1000,
-      stalledInterval: config.JOB_LOCK_SECONDS * 1000,
-      maxStalledCount: 3,
-    },
-  );
-  worker.on('error', (error) => logger.warn('worker error', { err: error }));
-
-  const reconcileQueue = new Queue(QUEUES.reconcile, { connection: redis, prefix: config.QUEUE_PREFIX });
-  reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
-  // One reconcile at a time across every worker process.
-  await reconcileQueue.setGlobalConcurrency(1);
-  const reconcileWorker = new Worker(
-    QUEUES.reconcile,
-    createReconcileProcessor({ runner: reconcileRunner, logger }),
-    {
-      connection: createRedis(config.REDIS_URL, { connectionName: 'dirsync-worker-reconcile' }),
-      prefix: config.QUEUE_PREFIX,
-      name: options.name ?? `worker-${process.pid}`,
-      concurrency: 1,
-      lockDuration: config.JOB_LOCK_SECONDS * 1000,
-    },
-  );
-  reconcileWorker.on('error', (error) => logger.warn('reconcile worker error', { err: error }));
-  reconcileWorker.on('failed', (job, error) => {
-    logger.warn('reconcile failed', {
-      queue: QUEUES.reconcile,
-      jobId: job?.id,
-      reason: withoutQuotedValues(error.message),
-    });
-  });
-  if (config.RECONCILE_CRON) {
-    await reconcileQueue.upsertJobScheduler(
-      'reconcile-cron',
-      { pattern: config.RECONCILE_CRON },
-      {
-        name: JOBS.reconcile,
-        data: { apply: true, overrideBrake: false, trigger: 'cron' },
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
-  } else {
-    await reconcileQueue.removeJobScheduler('reconcile-cron');
-  }
-  worker.on('failed', (job, error) => {
-    // The reason is in the dashboard and the report; the log keeps ids and the sentence, not the HR values in it.
-    const data = job?.data as { externalId?: string; externalIds?: string[] } | undefined;
-    logger.warn('job failed', {
-      queue: QUEUES.sync,
-      jobId: job?.id,
-      job: job?.name,
-      externalId: data?.externalId,
-      people: data?.externalIds?.length,
-      reason: withoutQuotedValues(error.message),
-      errorType: error.name,
-    });
+  const reconcile = await startReconcileWorker(config, { redis, engine, logger, workerName });
+  const stopProbing = startQuarantineProbe({
+    engine,
+    queue,
+    metrics,
+    logger,
+    intervalMs: config.QUARANTINE_PROBE_SECONDS * 1000,
+    signal: shutdown.signal,
   });
 
-  await queue.upsertJobScheduler(
-    'sweep',
-    { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
-    { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-
-  // While quarantined, probe the target; the first success resumes everyone.
-  const probeTimer = setInterval(() => {
-    void (async () => {
-      const quarantine = await health.current();
-      metrics.quarantined.set(quarantine ? 1 : 0);
-      if (!quarantine) return;
-      try {
-        await client.probe({ signal: shutdown.signal });
-        if (await health.lift()) {
-          await queue.resume();
-          logger.warn('quarantine lifted: the target answers again; the sync queue resumed', {
-            quarantinedSince: quarantine.since,
-          });
-        }
-        metrics.quarantined.set(0);
-      } catch (error) {
-        logger.warn('quarantine probe failed; still quarantined', { err: error });
-      }
-    })().catch((error: unknown) => logger.warn('quarantine check failed', { err: error }));
-  }, config.QUARANTINE_PROBE_SECONDS * 1000);
-  probeTimer.unref();
-
-  let metricsServer: Server | undefined;
-  let metricsPort: number | undefined;
-  if (config.WORKER_METRICS_PORT !== 0) {
-    const served = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, async () => ({
-      status: 'ok',
-      running: worker.isRunning(),
-      quarantine: (await health.current()) ?? null,
-    }));
-    metricsServer = served.server;
-    metricsPort = served.port;
-  }
+  const served =
+    config.WORKER_METRICS_PORT === 0
+      ? undefined
+      : await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, async () => ({
+          status: 'ok',
+          running: worker.isRunning(),
+          quarantine: (await engine.health.current()) ?? null,
+        }));
+  const metricsPort = served?.port;
   logger.info('worker started', {
     concurrency: config.SYNC_CONCURRENCY,
     budgetPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
@@ -283,20 +82,19 @@ export async function startWorker(
     metrics,
     close: () => {
       closing ??= (async () => {
-        clearInterval(probeTimer);
+        stopProbing();
         // In-flight jobs get a grace period; then their waits are interrupted and they return to the queue.
         const grace = setTimeout(
           () => shutdown.abort(new Error('shutdown')),
           config.SHUTDOWN_GRACE_SECONDS * 1000,
         );
-        await Promise.all([worker.close(), reconcileWorker.close()]);
+        await Promise.all([worker.close(), reconcile.worker.close()]);
         clearTimeout(grace);
         shutdown.abort(new Error('shutdown'));
-        await Promise.all([queue.close(), reconcileQueue.close()]);
-        client.close?.();
-        await new Promise<void>((resolve) =>
-          metricsServer ? metricsServer.close(() => resolve()) : resolve(),
-        );
+        await Promise.all([queue.close(), reconcile.close()]);
+        engine.close();
+        await new Promise<void>((resolve) => (served ? served.server.close(() => resolve()) : resolve()));
+        syncConnection.disconnect();
         redis.disconnect();
         logger.info('worker stopped');
       })();

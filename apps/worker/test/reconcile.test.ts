@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUES } from '@dirsync/contracts';
+import { JOBS, QUEUES } from '@dirsync/contracts';
 import type { Report } from '@dirsync/reports';
 import { redisTest } from '@dirsync/testing';
 import { Queue } from 'bullmq';
@@ -12,14 +13,16 @@ async function reconcile(
   stack: Stack,
   body: Record<string, unknown>,
 ): Promise<{ report: Report; progress: unknown }> {
-  const res = await stack.admin('/admin/reconcile', { method: 'POST', body: JSON.stringify(body) });
-  expect(res.status).toBe(202);
-  const { jobId } = (await res.json()) as { jobId: string };
-  const queue = new Queue(QUEUES.reconcile, {
-    connection: stack.redis.duplicate(),
-    prefix: stack.env.QUEUE_PREFIX,
-  });
+  const connection = stack.redis.duplicate();
+  const queue = new Queue(QUEUES.reconcile, { connection, prefix: stack.env.QUEUE_PREFIX });
   try {
+    // What the API's reconcile trigger enqueues.
+    const jobId = `reconcile-${randomUUID()}`;
+    await queue.add(
+      JOBS.reconcile,
+      { apply: false, overrideBrake: false, ...body, trigger: 'api' },
+      { jobId },
+    );
     const job = await waitUntil(
       () => queue.getJob(jobId),
       (j) => j?.finishedOn !== undefined,
@@ -29,6 +32,7 @@ async function reconcile(
     return { report: await stack.report(job?.returnvalue.reportId), progress: job?.progress };
   } finally {
     await queue.close();
+    connection.disconnect();
   }
 }
 

@@ -2,17 +2,12 @@ import { Writable } from 'node:stream';
 import { JOBS, QUEUES } from '@dirsync/contracts';
 import { createLogger } from '@dirsync/core';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@dirsync/genesys-sim';
-import { createPreview, loadIngestConfig, type RunningIngestApi, startIngestApi } from '@dirsync/ingest-api';
 import type { Report, ReportSummary } from '@dirsync/reports';
+import { addSyncBatches, createSyncEngine, type SyncEngine } from '@dirsync/sync';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Webhook } from 'standardwebhooks';
 import { loadWorkerConfig } from '../src/env.js';
 import { type RunningWorker, startWorker } from '../src/worker.js';
-
-export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const ADMIN = { user: 'ops', password: 'stack-test-password' };
-const basic = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 
 /** Polls `probe` until `done` holds; throws with the last value after `timeoutMs`. */
 export async function waitUntil<T>(
@@ -56,20 +51,19 @@ export function hr(externalId: string, extra: Record<string, unknown> = {}): HrE
 
 export interface Stack {
   sim: RunningSimulator;
-  api: RunningIngestApi;
+  /** The engine as the API uses it: ingests events and reads reports and status (the worker's edges are tested). */
+  engine: SyncEngine;
   workers: RunningWorker[];
   redis: Redis;
   queue: Queue;
   logLines: string[];
   env: Record<string, string>;
-  /** Sends events signed as a real HR system would; returns the API's answer. */
-  send(events: HrEventInput | HrEventInput[]): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Records events and enqueues their sync triggers, as the ingest API does after a webhook. */
+  send(events: HrEventInput | HrEventInput[]): Promise<void>;
   /** Waits until the sync queue has nothing waiting, delayed or active. */
   drained(timeoutMs?: number): Promise<void>;
   reports(): Promise<ReportSummary[]>;
   report(id: string): Promise<Report>;
-  /** An authenticated admin request. */
-  admin(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -98,9 +92,6 @@ export async function startStack(options: {
     GENESYS_CLIENT_SECRET: 'dirsync-local-secret',
     SCIM_RATE_LIMIT_PER_MINUTE: '100000',
     WORKER_METRICS_PORT: '0',
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
     QUARANTINE_PROBE_SECONDS: '1',
     // Write at once: most tests send one change and wait for it (the settle test sets its own).
     SYNC_SETTLE_MS: '0',
@@ -108,11 +99,14 @@ export async function startStack(options: {
     LOG_LEVEL: 'debug',
     ...options.env,
   };
-  const api = await startIngestApi(loadIngestConfig(env), {
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    createPreview,
+  const engineRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const engine = await createSyncEngine({
+    redis: engineRedis,
+    prefix: options.prefix,
+    target: { baseUrl: sim.url, loginUrl: sim.url, scimBasePath: '/api/v2/scim/v2' },
+    requestsPerMinute: 100_000,
+    reportRetentionDays: 30,
+    userAgent: 'dirsync-test',
   });
   const workers: RunningWorker[] = [];
   for (let i = 0; i < (options.workers ?? 1); i++) {
@@ -121,33 +115,32 @@ export async function startStack(options: {
     );
   }
   const redis = new Redis(options.redisUrl);
-  const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix: options.prefix });
-  const hook = new Webhook(SECRET);
+  const queueConnection = redis.duplicate();
+  const queue = new Queue(QUEUES.sync, { connection: queueConnection, prefix: options.prefix });
   let delivery = 0;
 
   return {
     sim,
-    api,
+    engine,
     workers,
     redis,
     queue,
     logLines,
     env,
     async send(events) {
-      const body = JSON.stringify(Array.isArray(events) ? { events } : events);
-      const id = `msg-${options.prefix}-${++delivery}`;
-      const at = new Date();
-      const res = await fetch(`${api.url}/webhooks/directory-sync`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': hook.sign(id, at, body),
-        },
-        body,
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      const list = Array.isArray(events) ? events : [events];
+      const now = Date.now();
+      const statuses = await engine.people.ingest(
+        list.map((e, index) => ({
+          idempotencyKey: e.id ?? `msg-${options.prefix}-${++delivery}-${index}`,
+          type: e.event,
+          occurredAtMs: e.occurredAt ? Date.parse(e.occurredAt) : now,
+          data: e.data,
+        })),
+        now,
+      );
+      const applied = statuses.filter((s) => s.status === 'applied').map((s) => s.externalId);
+      await addSyncBatches(queue, applied, 'webhook');
     },
     async drained(timeoutMs = 30_000) {
       // The sweeper's next run is always scheduled (delayed): it does not count as work.
@@ -166,23 +159,19 @@ export async function startStack(options: {
       );
     },
     async reports() {
-      const res = await fetch(`${api.url}/admin/reports?limit=500`, { headers: { authorization: basic } });
-      return ((await res.json()) as { reports: ReportSummary[] }).reports;
-    },
-    admin(path, init = {}) {
-      return fetch(`${api.url}${path}`, {
-        ...init,
-        headers: { authorization: basic, 'content-type': 'application/json', ...(init.headers ?? {}) },
-      });
+      return engine.reports.list({ limit: 500 });
     },
     async report(id) {
-      const res = await fetch(`${api.url}/admin/reports/${id}`, { headers: { authorization: basic } });
-      return (await res.json()) as Report;
+      const report = await engine.reports.get(id);
+      if (!report) throw new Error(`no report ${id}`);
+      return report;
     },
     async close() {
       await Promise.allSettled(workers.map((w) => w.close()));
-      await api.close();
+      engine.close();
+      engineRedis.disconnect();
       await queue.close();
+      queueConnection.disconnect();
       redis.disconnect();
       await sim.close();
     },

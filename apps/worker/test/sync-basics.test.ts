@@ -10,7 +10,7 @@ describe('worker: the fewest correct writes', () => {
       const stack = await startStack({ redisUrl, prefix });
       try {
         const { sim } = stack;
-        const created = await stack.send({
+        await stack.send({
           id: 'evt-create',
           event: 'user.created',
           data: hr('HR-100', {
@@ -21,7 +21,6 @@ describe('worker: the fewest correct writes', () => {
             level: 3,
           }),
         });
-        expect(created.status).toBe(202);
         await stack.drained();
         const state = await waitUntil(
           () => sim.admin.getUserByExternalId('HR-100'),
@@ -99,61 +98,6 @@ describe('worker: the fewest correct writes', () => {
   );
 
   redisTest(
-    'preview shows the requests an event would cause and applies nothing',
-    async ({ redisUrl, prefix }) => {
-      const stack = await startStack({ redisUrl, prefix });
-      try {
-        await stack.send({ event: 'user.created', data: hr('HR-200', { title: 'Agent' }) });
-        await stack.drained();
-        const before = await stack.sim.admin.getUserByExternalId('HR-200');
-        const res = await stack.admin('/admin/preview', {
-          method: 'POST',
-          body: JSON.stringify({
-            event: 'user.updated',
-            data: hr('HR-200', { title: 'Team Lead', role: 'supervisor' }),
-          }),
-        });
-        expect(res.status).toBe(200);
-        const preview = (await res.json()) as {
-          outcome: string;
-          requests: Array<{
-            method: string;
-            sent: boolean;
-            ifMatch?: string;
-            body?: { Operations: unknown[] };
-          }>;
-        };
-        expect(preview.outcome).toBe('updated');
-        const writes = preview.requests.filter((r) => !r.sent);
-        expect(writes).toHaveLength(1);
-        expect(writes[0]).toMatchObject({ method: 'PATCH', ifMatch: before?.user?.meta?.version });
-        expect(JSON.stringify(writes[0]?.body)).toContain('Team Lead');
-        expect(JSON.stringify(writes[0]?.body)).toContain('supervisor');
-        const after = await stack.sim.admin.getUserByExternalId('HR-200');
-        expect(after?.user?.title).toBe('Agent');
-        expect(after?.history).toHaveLength(before?.history.length ?? -1);
-
-        const denied = await stack.admin('/admin/preview', {
-          method: 'POST',
-          body: JSON.stringify({
-            event: 'user.created',
-            data: hr('HR-201', { departmentCode: 'Sales', role: 'admin' }),
-          }),
-        });
-        const deniedBody = (await denied.json()) as { outcome: string; detail: string; requests: unknown[] };
-        expect(deniedBody.outcome).toBe('failed');
-        expect(deniedBody.detail).toContain('not allowed for department "Sales"');
-        expect(deniedBody.requests).toEqual([]);
-        expect(
-          (await stack.admin('/admin/preview', { method: 'POST', body: '{"event":"nope"}' })).status,
-        ).toBe(400);
-      } finally {
-        await stack.close();
-      }
-    },
-  );
-
-  redisTest(
     'worker metrics count people by outcome and SCIM requests by status',
     async ({ redisUrl, prefix }) => {
       const stack = await startStack({
@@ -193,11 +137,7 @@ describe('worker: the fewest correct writes', () => {
         const before = (await stack.sim.admin.requests()).at(-1)?.seq ?? 0;
         // An HR admin saves a record field by field: five deliveries, each the full current record.
         for (let i = 1; i <= 5; i++) {
-          const res = await stack.send({
-            event: 'user.updated',
-            data: hr('HR-400', { title: `draft ${i}` }),
-          });
-          expect(res.status).toBe(202);
+          await stack.send({ event: 'user.updated', data: hr('HR-400', { title: `draft ${i}` }) });
         }
         await stack.drained();
         const writes = (await stack.sim.admin.requests({ since: before })).filter(

@@ -20,3 +20,4 @@ export { describeReadFailure } from './read-failure.js';
 export { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';
 export { createRedis, type RedisConnectionOptions } from './redis.js';
 export { runService, type StartedService } from './run-service.js';
+export { commonEnv, loginUrlFor, syncEnv, targetEnv } from './service-env.js';

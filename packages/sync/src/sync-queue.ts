@@ -10,7 +10,7 @@ import {
   type SyncUserJob,
 } from '@dirsync/contracts';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
-import type { FailedPerson } from './batch-runner.js';
+import type { FailedPerson } from './person-run.js';
 
 /**
  * Retries for a batch: exponential backoff with jitter, 2 s doubling over 8 attempts (about 8 minutes in all),

@@ -2,13 +2,13 @@ import type { Logger } from '@dirsync/core';
 import { ScimClient, type ScimResponseInfo } from '@dirsync/scim';
 import type { BudgetPriority, RequestBudget } from './request-budget.js';
 
-/** Where the target is and how to sign in (from the GENESYS_* and SCIM_BASE_PATH settings). */
+/** Where the target is and how to sign in. */
 export interface TargetSettings {
-  GENESYS_BASE_URL: string;
-  GENESYS_LOGIN_URL: string;
-  SCIM_BASE_PATH: string;
-  GENESYS_CLIENT_ID?: string | undefined;
-  GENESYS_CLIENT_SECRET?: string | undefined;
+  baseUrl: string;
+  loginUrl: string;
+  scimBasePath: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
 }
 
 /** A SCIM client whose every request first takes a slot of the shared request budget. */
@@ -18,17 +18,17 @@ export function createTargetClient(
     budget: RequestBudget;
     priority?: BudgetPriority;
     userAgent: string;
-    logger?: Logger;
-    onResponse?: (info: ScimResponseInfo) => void;
+    logger?: Logger | undefined;
+    onResponse?: ((info: ScimResponseInfo) => void) | undefined;
   },
 ): ScimClient {
   const priority = options.priority ?? 'live';
   return new ScimClient({
-    baseUrl: settings.GENESYS_BASE_URL,
-    basePath: settings.SCIM_BASE_PATH,
-    loginUrl: settings.GENESYS_LOGIN_URL,
-    clientId: settings.GENESYS_CLIENT_ID ?? '',
-    clientSecret: settings.GENESYS_CLIENT_SECRET ?? '',
+    baseUrl: settings.baseUrl,
+    basePath: settings.scimBasePath,
+    loginUrl: settings.loginUrl,
+    clientId: settings.clientId ?? '',
+    clientSecret: settings.clientSecret ?? '',
     userAgent: options.userAgent,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onResponse ? { onResponse: options.onResponse } : {}),

@@ -3,7 +3,8 @@ import { redisTest } from '@dirsync/testing';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { createKeys } from '../src/keys.js';
-import { type IncomingEvent, PersonStore } from '../src/person-store.js';
+import type { IncomingEvent } from '../src/person-state.js';
+import { PersonStore } from '../src/person-store.js';
 
 function event(
   key: string,
@@ -36,7 +37,6 @@ describe('PersonStore.ingest', () => {
         active: true,
       });
       expect(state?.data.title).toBe('Senior Engineer');
-      expect(await store.seen(['e1', 'e3', 'never'])).toEqual([true, true, false]);
     },
   );
 
@@ -124,7 +124,7 @@ describe('PersonStore locks', () => {
       if (!lock) throw new Error('no lock');
       expect(await store.complete(lock, 1)).toEqual({ status: 'newer', rev: 2 });
       expect(await store.claim('HR-9')).toBeUndefined();
-      expect(await store.complete(lock, 2)).toEqual({ status: 'settled' });
+      expect(await store.complete(lock, 2)).toEqual({ status: 'released' });
       expect(await store.pendingCount()).toBe(0);
       expect(await store.get('HR-9')).toMatchObject({ rev: 2, appliedRev: 2 });
       expect(await store.claim('HR-9')).toBeDefined();

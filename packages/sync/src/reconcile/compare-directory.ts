@@ -123,19 +123,13 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
     }
   }
 
-  for (const user of input.targetUsers) {
-    if (!user.id || matchedIds.has(user.id) || user.active === false) continue;
-    if (user.externalId) {
-      result.orphans.push({
-        externalId: user.externalId,
-        scimId: user.id,
-        protected: isProtected(user, input.protectedUsers),
-      });
-    } else {
-      result.unmatched.push({ scimId: user.id });
-    }
-  }
+  collectOrphans(result, input, matchedIds);
+  applyBrake(result, input);
+  return result;
+}
 
+/** The deletion brake: orphans are deactivated only within the limits, or when the operator overrides it. */
+function applyBrake(result: DirectoryComparison, input: CompareDirectoryInput): void {
   const candidates = result.orphans.filter((o) => !o.protected).map((o) => o.externalId);
   const limitByPercent = (result.activeInTarget * input.brake.maxPercent) / 100;
   const overPercent = candidates.length > limitByPercent;
@@ -156,5 +150,24 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
         : `overridden by the operator: ${candidates.length} deactivations allowed`,
   };
   if (input.brake.maxCount !== undefined) result.brake.maxCount = input.brake.maxCount;
-  return result;
+}
+
+/** Active target users nobody in HR matched: orphans (they carry an externalId) or unmatched (they do not). */
+function collectOrphans(
+  result: DirectoryComparison,
+  input: CompareDirectoryInput,
+  matchedIds: Set<string>,
+): void {
+  for (const user of input.targetUsers) {
+    if (!user.id || matchedIds.has(user.id) || user.active === false) continue;
+    if (user.externalId) {
+      result.orphans.push({
+        externalId: user.externalId,
+        scimId: user.id,
+        protected: isProtected(user, input.protectedUsers),
+      });
+    } else {
+      result.unmatched.push({ scimId: user.id });
+    }
+  }
 }

@@ -8,9 +8,10 @@ import {
   type ReportStore,
 } from '@dirsync/reports';
 import type { ScimUser, UserPage } from '@dirsync/scim';
-import type { IncomingEvent, PersonStore } from '../person-store.js';
-import type { SyncMapping, SyncPolicy } from '../sync-person.js';
-import type { TargetCache } from '../target-cache.js';
+import type { IncomingEvent } from '../person-state.js';
+import type { PersonStore } from '../person-store.js';
+import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
+
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
 
@@ -35,7 +36,7 @@ export interface ReconcileRunnerOptions {
   mapping: SyncMapping;
   policy: SyncPolicy;
   people: PersonStore;
-  cache: TargetCache;
+  cache: TargetCachePort;
   reports: ReportStore;
   protectedUsers: Iterable<string>;
   brake: { maxPercent: number; maxCount?: number | undefined };
@@ -259,19 +260,23 @@ export class ReconcileRunner {
       .with({
         dryRun: !request.apply,
         brake: c.brake,
-        summary: {
-          hrRecords: snapshot.records.length,
-          targetUsers: targetUsersRead,
-          activeInTarget: c.activeInTarget,
-          inSync: c.inSync.length,
-          outOfScope: c.outOfScope.length,
-          missing: c.missing.length,
-          drifted: c.drifted.length,
-          orphans: c.orphans.length,
-          unmatched: c.unmatched.length,
-          deactivations: c.toDeactivate.length,
-        },
+        summary: summarize(snapshot, c, targetUsersRead),
       })
       .build();
   }
+}
+
+function summarize(snapshot: HrSnapshot, c: DirectoryComparison, targetUsersRead: number) {
+  return {
+    hrRecords: snapshot.records.length,
+    targetUsers: targetUsersRead,
+    activeInTarget: c.activeInTarget,
+    inSync: c.inSync.length,
+    outOfScope: c.outOfScope.length,
+    missing: c.missing.length,
+    drifted: c.drifted.length,
+    orphans: c.orphans.length,
+    unmatched: c.unmatched.length,
+    deactivations: c.toDeactivate.length,
+  };
 }

@@ -1,13 +1,5 @@
-import {
-  envHttpUrl,
-  envInt,
-  envList,
-  envLogLevel,
-  envRedisUrl,
-  envString,
-  unsetIfEmpty,
-} from '@dirsync/core';
 import { z } from 'zod';
+import { envHttpUrl, envInt, envList, envLogLevel, envRedisUrl, envString, unsetIfEmpty } from './env.js';
 
 /**
  * Environment fragments shared by the apps (contract, "Environment"). Each app composes its own schema from these

@@ -1,0 +1,82 @@
+import type { Logger } from '@dirsync/core';
+import { addSyncBatches, type SyncEngineHooks, type SyncEngineSettings } from '@dirsync/sync';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { WorkerConfig } from './env.js';
+import type { WorkerMetrics } from './metrics.js';
+
+/** The worker's sync engine settings, from its environment. */
+export function workerEngineSettings(
+  config: WorkerConfig,
+  redis: Redis,
+  logger: Logger,
+  hooks: SyncEngineHooks,
+): SyncEngineSettings {
+  return {
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    target: {
+      baseUrl: config.GENESYS_BASE_URL,
+      loginUrl: config.GENESYS_LOGIN_URL,
+      scimBasePath: config.SCIM_BASE_PATH,
+      clientId: config.GENESYS_CLIENT_ID,
+      clientSecret: config.GENESYS_CLIENT_SECRET,
+    },
+    requestsPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    mappingFile: config.MAPPING_FILE,
+    policyFile: config.POLICY_FILE,
+    protectedUsers: config.PROTECTED_USERS,
+    lockTtlMs: config.JOB_LOCK_SECONDS * 1000,
+    quietPeriodMs: config.SYNC_SETTLE_MS,
+    targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
+    reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    auditLogPath: config.AUDIT_LOG,
+    reconcile: config.HR_SNAPSHOT
+      ? {
+          snapshotSource: config.HR_SNAPSHOT,
+          maxDeactivatePercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
+          maxDeactivateCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
+        }
+      : undefined,
+    userAgent: 'dirsync-worker',
+    logger,
+    hooks,
+  };
+}
+
+/** How the engine reaches the worker's edges: sync triggers, the queue's rate limit and pause, metrics. */
+export function workerEngineHooks(
+  config: WorkerConfig,
+  deps: { queue: Queue; metrics: WorkerMetrics; logger: Logger },
+): SyncEngineHooks {
+  const { queue, metrics, logger } = deps;
+  const pauseQueue = async (reason: string) => {
+    await queue.pause();
+    metrics.quarantined.set(1);
+    logger.error(
+      `SYNC QUARANTINED: ${reason}. The sync queue is paused; attempts are not being spent. Probing the target every ${config.QUARANTINE_PROBE_SECONDS} s.`,
+    );
+  };
+  return {
+    requestSync: async (ids, origin, runId) => {
+      await addSyncBatches(queue, ids, origin, runId ? { runId } : {});
+    },
+    onRateLimited: async (ms) => {
+      // Everyone waits: in-flight requests through the shared budget, new jobs through BullMQ's rate limit.
+      await queue.rateLimit(ms);
+      logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
+    },
+    onQuarantine: (q) =>
+      pauseQueue(
+        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
+      ),
+    onBudgetWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
+    onTargetResponse: ({ route, status, durationMs }, priority) => {
+      metrics.requests.inc({ route, status: String(status) });
+      if (priority === 'background') return;
+      metrics.requestSeconds.observe({ route }, durationMs / 1000);
+      if (status === 429) metrics.rateLimited.inc();
+      if (status === 412 || status === 409) metrics.conflicts.inc();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { LuaScript } from './lua-script.js';
+
+/* The person store's atomic steps. Each header lists KEYS, ARGV and the answer. */
+
+// Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
+// it as one unit (an AOF replays a script's effects as one transaction).
+// KEYS: sequence, pending, then (idempotency, person) per event.
+// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord) per event.
+export const INGEST = new LuaScript(`
+local now = ARGV[1]
+local ttl = tonumber(ARGV[2])
+local n = (#KEYS - 2) / 2
+local out = {}
+for i = 1, n do
+  local idem = KEYS[1 + 2 * i]
+  local pkey = KEYS[2 + 2 * i]
+  local b = 2 + (i - 1) * 6
+  local ext, etype, occ, cid, data, full = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+  if not redis.call('SET', idem, '1', 'NX', 'EX', ttl) then
+    out[i] = 0
+  else
+    local seq = redis.call('INCR', KEYS[1])
+    local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data')
+    local curOcc = tonumber(cur[1])
+    -- Equal occurredAt: the later arrival wins (its sequence is higher).
+    if curOcc ~= nil and occ < curOcc then
+      out[i] = -1
+    else
+      local rev = (tonumber(cur[2]) or 0) + 1
+      local active = cur[3] or '1'
+      if etype == 'user.created' or etype == 'user.reactivated' then active = '1' end
+      if etype == 'user.deactivated' then active = '0' end
+      if full == '0' and cur[4] then data = cur[4] end
+      redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'seq', seq, 'cid', cid,
+        'data', data, 'active', active, 'rev', rev, 'at', now)
+      redis.call('ZADD', KEYS[2], 'NX', now, ext)
+      out[i] = rev
+    end
+  end
+end
+return out
+`);
+
+// KEYS: person, lock. ARGV: token, ttlMs. → false when locked by someone else, else the person's fields.
+export const CLAIM = new LuaScript(`
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('HGETALL', KEYS[1])
+`);
+
+// KEYS: person, lock, pending. ARGV: token, handledRev, externalId, ttlMs, failed (0/1).
+// → -1 lock lost; 0 released (nothing newer); n > 0 a newer revision n arrived meanwhile (lock kept).
+export const COMPLETE = new LuaScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+local handled = tonumber(ARGV[2])
+local applied = tonumber(redis.call('HGET', KEYS[1], 'appliedRev') or '0')
+if handled > applied then
+  redis.call('HSET', KEYS[1], 'appliedRev', handled)
+  applied = handled
+end
+if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'failedRev', handled) end
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+if rev > applied then
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  return rev
+end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[3])
+return 0
+`);
+
+// KEYS: lock. ARGV: token. Releases without settling: the person stays pending.
+export const RELEASE = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+// KEYS: lock. ARGV: token, ttlMs.
+export const RENEW = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
+// KEYS: pending, waiting set. ARGV: now, personKeyPrefix.
+// Bumps each waiting person's revision so their next sync has work to do, and marks them pending.
+export const REQUEST_RESYNC = new LuaScript(`
+local members = redis.call('SMEMBERS', KEYS[2])
+local out = {}
+for _, ext in ipairs(members) do
+  local pkey = ARGV[2] .. ext
+  if redis.call('EXISTS', pkey) == 1 then
+    redis.call('HINCRBY', pkey, 'rev', 1)
+    redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ext)
+    out[#out + 1] = ext
+  end
+end
+redis.call('DEL', KEYS[2])
+return out
+`);
+
+// KEYS: person, pending. ARGV: now, externalId.
+export const BUMP = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[2])
+return 1
+`);
+
+// Keys built inside the scripts below (person:<id>, lock:<id>) share the prefix, hence the hash slot, of the
+// declared ones when the prefix is a cluster hash tag such as {dirsync}.
+// KEYS: pending. ARGV: olderThanMs (epoch), limit, now, lockPrefix.
+// People pending since before the cut-off whose lock is free; re-scored to now so the next sweep waits again.
+export const TAKE_STALE = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, ext in ipairs(ids) do
+  if redis.call('EXISTS', ARGV[4] .. ext) == 0 then
+    redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ext)
+    out[#out + 1] = ext
+  end
+end
+return out
+`);
+
+// KEYS: contended. ARGV: now, limit, personPrefix, lockPrefix, recheckMs.
+// Due re-checks of people another sync held: still pending with a free lock → returned to be triggered (the
+// holder died); still locked → checked again later; applied → dropped.
+export const TAKE_DUE_CONTENDED = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, ext in ipairs(ids) do
+  local p = redis.call('HMGET', ARGV[3] .. ext, 'rev', 'appliedRev')
+  local pending = (tonumber(p[1]) or 0) > (tonumber(p[2]) or 0)
+  if not pending then
+    redis.call('ZREM', KEYS[1], ext)
+  elseif redis.call('EXISTS', ARGV[4] .. ext) == 1 then
+    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[5]), ext)
+  else
+    redis.call('ZREM', KEYS[1], ext)
+    out[#out + 1] = ext
+  end
+end
+return out
+`);
