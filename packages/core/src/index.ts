@@ -16,5 +16,14 @@ export { ConfigError, type ConfigProblem, DirsyncError, FileLoadError } from './
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { describeReadFailure } from './read-failure.js';
 export { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';
-export { createRedis, type RedisConnectionOptions } from './redis.js';
+export {
+  createRedis,
+  createRedisClient,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from './redis.js';
+export { hashTagOf, parseHostPortList, type RedisNodeAddress, type RedisTopology } from './redis-topology.js';
+export { redisTopologyEnv } from './redis-topology-env.js';
+export { ReplicationTimeoutError } from './replication-timeout-error.js';
 export { runService, type StartedService } from './run-service.js';
+export { waitForReplicas } from './wait-for-replicas.js';
