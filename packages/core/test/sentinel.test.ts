@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pollUntil, RedisSentinelSet } from '@dirsync/testing';
+import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createRedisClient, type RedisClient } from '../src/redis.js';
 import { ReplicationTimeoutError } from '../src/replication-timeout-error.js';
 import { waitForReplicas } from '../src/wait-for-replicas.js';
@@ -103,7 +104,7 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
     expect(String((error as Error).message)).toContain('only 2 connected');
   });
 
-  it('follows a promotion after the primary is killed; confirmed writes survive', async () => {
+  it('follows a promotion after the primary is killed: confirmed writes survive, a BullMQ worker resumes', async () => {
     const prefix = `test-${randomUUID()}`;
     await set.waitUntilSettled();
     const failFast = await connected({ connectionName: 'dirsync-api', failFast: true });
@@ -111,6 +112,31 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
     await failFast.set(`${prefix}:confirmed`, 'kept');
     await waitForReplicas(failFast, 1, 2_000);
     await patient.ping();
+
+    // As the apps wire BullMQ: a fail-fast producer connection, a patient worker connection.
+    const queue = new Queue('sync', {
+      connection: await connected({ connectionName: 'dirsync-api-queue', failFast: true }),
+      prefix,
+      skipWaitingForReady: true,
+    });
+    const completed = new Set<string>();
+    const worker = new Worker('sync', async (job: Job<{ n: number }>) => job.data.n, {
+      connection: await connected({ connectionName: 'dirsync-worker-blocking' }),
+      prefix,
+    });
+    worker.on('error', () => {});
+    queue.on('error', () => {});
+    worker.on('completed', (job) => completed.add(String(job.id)));
+    onTestFinished(async () => {
+      await worker.close(true);
+      await queue.close();
+    });
+    const before = await queue.add('before', { n: 1 });
+    await pollUntil(
+      async () => completed.has(String(before.id)) || undefined,
+      10_000,
+      () => 'job before',
+    );
 
     const former = await set.primary();
     const killedAt = Date.now();
@@ -139,6 +165,18 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
     expect(writes.refused).toBeGreaterThan(0);
     expect(recoveredMs).toBeLessThan(15_000);
     await expect(queued).resolves.toBe('OK');
+
+    // The worker resumes by itself: a job added after the promotion runs.
+    const after = await pollUntil(
+      async () => queue.add('after', { n: 2 }).catch(() => undefined),
+      10_000,
+      () => 'the queue did not accept a job after the failover',
+    );
+    await pollUntil(
+      async () => completed.has(String(after.id)) || undefined,
+      15_000,
+      () => 'job after',
+    );
 
     const onPromoted = track(new Redis(promoted.url));
     expect(await onPromoted.mget(`${prefix}:confirmed`, `${prefix}:after`, `${prefix}:queued`)).toEqual([
