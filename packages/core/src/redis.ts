@@ -28,7 +28,7 @@ function connectionOptions(options: RedisConnectionOptions): RedisOptions {
 
 /** An ioredis client for a `redis://` URL, configured for BullMQ or for fail-fast request handling. */
 export function createRedis(url: string, options: RedisConnectionOptions = {}): Redis {
-  return createRedisClient({ kind: 'standalone', url }, options) as Redis;
+  return createRedisClient({ kind: 'standalone', url }, options);
 }
 
 /**
@@ -37,6 +37,15 @@ export function createRedis(url: string, options: RedisConnectionOptions = {}): 
  * concurrent commands automatically; the others (BullMQ, workers) queue commands and wait through outages.
  * Both reconnect forever; a Sentinel client follows a promotion by itself.
  */
+export function createRedisClient(
+  topology: Exclude<RedisTopology, { kind: 'cluster' }>,
+  options?: RedisConnectionOptions,
+): Redis;
+export function createRedisClient(
+  topology: Extract<RedisTopology, { kind: 'cluster' }>,
+  options?: RedisConnectionOptions,
+): Cluster;
+export function createRedisClient(topology: RedisTopology, options?: RedisConnectionOptions): RedisClient;
 export function createRedisClient(
   topology: RedisTopology,
   options: RedisConnectionOptions = {},
