@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { pollUntil } from './poll-until.js';
-import { RedisProcess } from './redis-process.js';
+import { RedisProcess, requireRedisBinaries } from './redis-process.js';
 import { findFreePort } from './redis-server.js';
 
 const run = promisify(execFile);
@@ -35,6 +35,7 @@ export class RedisClusterSet {
 
   /** Starts the nodes, creates the cluster and resolves when every node reports `cluster_state:ok`. */
   static async start(options: RedisClusterSetOptions = {}): Promise<RedisClusterSet> {
+    requireRedisBinaries('The Redis Cluster tests', ['redis-server', 'redis-cli']);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsync-cluster-'));
     const set = new RedisClusterSet(dir, options.password);
     try {

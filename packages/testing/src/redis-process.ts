@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { waitForRedis } from './redis-server.js';
+import { hasRedisServerBinary, waitForRedis } from './redis-server.js';
 
 /** Every `redis-server` these launchers started and have not yet seen exit. */
 const live = new Set<ChildProcess>();
@@ -9,6 +9,24 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
+
+/**
+ * Throws a message naming the missing prerequisite and how to get it, so a suite that needs several Redis servers
+ * fails clearly instead of timing out.
+ */
+export function requireRedisBinaries(suite: string, binaries: ('redis-server' | 'redis-cli')[]): void {
+  for (const binary of binaries) {
+    const found =
+      binary === 'redis-server'
+        ? hasRedisServerBinary()
+        : spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
+    if (!found) {
+      throw new Error(
+        `${suite} need ${binary} (Redis 7) on PATH: apt-get install redis-server (Debian/Ubuntu) or brew install redis (macOS)`,
+      );
+    }
+  }
+}
 
 /** One `redis-server` child (data node or sentinel) started from a config file it may rewrite. */
 export class RedisProcess {

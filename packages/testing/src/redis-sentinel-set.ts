@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { pollUntil } from './poll-until.js';
-import { RedisProcess } from './redis-process.js';
+import { RedisProcess, requireRedisBinaries } from './redis-process.js';
 import { findFreePort } from './redis-server.js';
 
 export interface RedisSentinelSetOptions {
@@ -51,6 +51,7 @@ export class RedisSentinelSet {
 
   /** Starts the set and resolves when every replica is in sync and every sentinel sees all the others. */
   static async start(options: RedisSentinelSetOptions = {}): Promise<RedisSentinelSet> {
+    requireRedisBinaries('The Sentinel tests', ['redis-server']);
     const masterName = options.masterName ?? 'dirsync-test';
     const replicaCount = options.replicas ?? 2;
     const sentinelCount = options.sentinels ?? 3;
