@@ -18,6 +18,15 @@ export { describeIssues, type FieldProblem, formatIssuePath, type PathIssue } fr
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { describeReadFailure } from './read-failure.js';
 export { REDACTED, redact, redactString, withoutQuotedValues } from './redact.js';
-export { createRedis, type RedisConnectionOptions } from './redis.js';
+export {
+  createRedis,
+  createRedisClient,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from './redis.js';
+export { hashTagOf, parseHostPortList, type RedisNodeAddress, type RedisTopology } from './redis-topology.js';
+export { redisTopologyEnv } from './redis-topology-env.js';
+export { ReplicationTimeoutError } from './replication-timeout-error.js';
 export { runService, type StartedService } from './run-service.js';
 export { commonEnv, loginUrlFor, syncEnv, targetEnv } from './service-env.js';
+export { waitForReplicas } from './wait-for-replicas.js';

@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { RedisTopology } from './redis-topology.js';
+
+/** Any client `createRedisClient` returns: one server or Sentinel-managed primary (`Redis`), or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisConnectionOptions {
   /** Name shown by `CLIENT LIST`, to tell the apps apart. */
@@ -10,22 +14,77 @@ export interface RedisConnectionOptions {
   failFast?: boolean;
 }
 
+// Reconnect with capped backoff forever; each app decides what to do while Redis is away.
+const reconnectDelay = (times: number) => Math.min(times * 200, 2000);
+
+/** Per-connection options shared by every topology; the two flavours the apps use. */
+function connectionOptions(options: RedisConnectionOptions): RedisOptions {
+  const base: RedisOptions = { connectionName: options.connectionName };
+  return options.failFast
+    ? { ...base, maxRetriesPerRequest: 0, connectTimeout: 2000 }
+    : // BullMQ refuses a blocking connection that gives up on a command (`maxRetriesPerRequest` must be null).
+      { ...base, maxRetriesPerRequest: null };
+}
+
 /** An ioredis client for a `redis://` URL, configured for BullMQ or for fail-fast request handling. */
 export function createRedis(url: string, options: RedisConnectionOptions = {}): Redis {
-  const base: RedisOptions = {
-    connectionName: options.connectionName,
-    // Reconnect with capped backoff forever; each app decides what to do while Redis is away.
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  };
-  const tuned: RedisOptions = options.failFast
-    ? // Request paths also pipeline automatically: concurrent webhooks share one write to Redis.
-      {
-        ...base,
-        maxRetriesPerRequest: 0,
-        enableOfflineQueue: false,
-        connectTimeout: 2000,
-        enableAutoPipelining: true,
-      }
-    : { ...base, maxRetriesPerRequest: null };
-  return new Redis(url, tuned);
+  return createRedisClient({ kind: 'standalone', url }, options);
+}
+
+/**
+ * An ioredis client for `topology`: a `Redis` for a standalone server or a Sentinel-managed primary, a `Cluster`
+ * for Redis Cluster. `failFast` clients (request paths) reject commands while disconnected and pipeline
+ * concurrent commands automatically; the others (BullMQ, workers) queue commands and wait through outages.
+ * Both reconnect forever; a Sentinel client follows a promotion by itself.
+ */
+export function createRedisClient(
+  topology: Exclude<RedisTopology, { kind: 'cluster' }>,
+  options?: RedisConnectionOptions,
+): Redis;
+export function createRedisClient(
+  topology: Extract<RedisTopology, { kind: 'cluster' }>,
+  options?: RedisConnectionOptions,
+): Cluster;
+export function createRedisClient(topology: RedisTopology, options?: RedisConnectionOptions): RedisClient;
+export function createRedisClient(
+  topology: RedisTopology,
+  options: RedisConnectionOptions = {},
+): RedisClient {
+  const perConnection = connectionOptions(options);
+  // Request paths also pipeline automatically: concurrent webhooks share one write to Redis.
+  const queueing = options.failFast
+    ? { enableOfflineQueue: false, enableAutoPipelining: true }
+    : { enableOfflineQueue: true };
+  switch (topology.kind) {
+    case 'standalone':
+      return new Redis(topology.url, { ...perConnection, ...queueing, retryStrategy: reconnectDelay });
+    case 'sentinel':
+      return new Redis({
+        ...perConnection,
+        ...queueing,
+        retryStrategy: reconnectDelay,
+        sentinels: topology.sentinels,
+        name: topology.masterName,
+        sentinelPassword: topology.sentinelPassword,
+        password: topology.password,
+        ...(topology.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+        // Sentinel tells the client about a promotion at once instead of the client waiting for its socket to fail.
+        failoverDetector: true,
+        // A primary demoted to replica while this client was connected answers writes with READONLY: reconnect,
+        // ask the sentinels again and resend.
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      });
+    case 'cluster': {
+      const clusterOptions: ClusterOptions = {
+        ...queueing,
+        clusterRetryStrategy: reconnectDelay,
+        redisOptions: {
+          ...perConnection,
+          password: topology.password,
+          ...(topology.tls ? { tls: {} } : {}),
+        },
+      };
+      return new Cluster(topology.nodes, clusterOptions);
+    }
+  }
 }
