@@ -16,6 +16,14 @@ export const SYNC_DISCREPANCY_TYPES = [
   'policy_violation',
   'attribute_mismatch',
   'conflict_exhausted',
+  /** The target refused one attribute of a write; the rest was written (contract: `field`, `hrField`). */
+  'attribute_refused',
+  /** The target refused a write for this person (a 403: e.g. a division the OAuth client has no grant for). */
+  'permission_denied',
+  /** The person's manager has not appeared after MANAGER_WAIT_HOURS. */
+  'manager_missing',
+  /** A synced person whose record no longer maps, left as is (OUT_OF_SCOPE=leave). */
+  'out_of_scope',
 ] as const;
 export const DRIFT_DISCREPANCY_TYPES = [
   'missing_in_target',
@@ -33,8 +41,12 @@ export interface Discrepancy {
   scimId?: string;
   /** The idempotency key of the event behind it (or the reconcile run id): one id from webhook to report. */
   correlationId: string;
+  /** The target's own id for the request behind it (Genesys: `ININ-Correlation-Id`), for the target's support. */
+  targetCorrelationId?: string;
   type: DiscrepancyType;
   field?: string;
+  /** The HR field that feeds `field`, when exactly one does. */
+  hrField?: string;
   expected?: unknown;
   actual?: unknown;
   detail: string;
@@ -46,6 +58,8 @@ export interface PersonResult {
   outcome: Outcome;
   scimId?: string;
   correlationId?: string;
+  /** The target's correlation id of the last request for this person. */
+  targetCorrelationId?: string;
   /** SCIM requests spent on this person. */
   requests?: number;
 }
