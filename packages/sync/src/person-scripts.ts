@@ -5,25 +5,43 @@ import { LuaScript } from './lua-script.js';
 // Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
 // it as one unit (an AOF replays a script's effects as one transaction).
 // KEYS: sequence, pending, then (idempotency, person) per event.
-// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord) per event.
+// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord, nanosOfMs,
+// contentHash) per event.
+// → per event: 0 duplicate, -1 stale, n > 0 the person's new revision. An idempotency key remembered (or met
+// earlier in the batch) with another content hash refuses the whole batch before any write: an error reply
+// "IDEMPOTENCY_CONFLICT <event number>".
 export const INGEST = new LuaScript(`
 local now = ARGV[1]
 local ttl = tonumber(ARGV[2])
 local n = (#KEYS - 2) / 2
+local w = 8
+local hashes = {}
+for i = 1, n do
+  local idem = KEYS[1 + 2 * i]
+  local hash = ARGV[2 + (i - 1) * w + 8]
+  local seen = hashes[idem] or redis.call('GET', idem)
+  -- '1' is what keys written before content hashes hold: their content is unknown, so a duplicate.
+  if seen and seen ~= hash and seen ~= '1' then
+    return redis.error_reply('IDEMPOTENCY_CONFLICT ' .. i)
+  end
+  hashes[idem] = hash
+end
 local out = {}
 for i = 1, n do
   local idem = KEYS[1 + 2 * i]
   local pkey = KEYS[2 + 2 * i]
-  local b = 2 + (i - 1) * 6
+  local b = 2 + (i - 1) * w
   local ext, etype, occ, cid, data, full = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-  if not redis.call('SET', idem, '1', 'NX', 'EX', ttl) then
+  local ns, hash = tonumber(ARGV[b + 7]), ARGV[b + 8]
+  if not redis.call('SET', idem, hash, 'NX', 'EX', ttl) then
     out[i] = 0
   else
     local seq = redis.call('INCR', KEYS[1])
-    local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data')
+    local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data', 'occns')
     local curOcc = tonumber(cur[1])
-    -- Equal occurredAt: the later arrival wins (its sequence is higher).
-    if curOcc ~= nil and occ < curOcc then
+    local curNs = tonumber(cur[5]) or 0
+    -- occurredAt at full precision: (epoch ms, nanoseconds below it). Equal: the later arrival wins.
+    if curOcc ~= nil and (occ < curOcc or (occ == curOcc and ns < curNs)) then
       out[i] = -1
     else
       local rev = (tonumber(cur[2]) or 0) + 1
@@ -31,7 +49,7 @@ for i = 1, n do
       if etype == 'user.created' or etype == 'user.reactivated' then active = '1' end
       if etype == 'user.deactivated' then active = '0' end
       if full == '0' and cur[4] then data = cur[4] end
-      redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'seq', seq, 'cid', cid,
+      redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'occns', ns, 'seq', seq, 'cid', cid,
         'data', data, 'active', active, 'rev', rev, 'at', now)
       redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev

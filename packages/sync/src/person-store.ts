@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { deriveId } from '@dirsync/contracts';
+import { deriveId, hashJson } from '@dirsync/contracts';
 import type { Redis } from 'ioredis';
+import { IdempotencyConflictError } from './idempotency-conflict.js';
 import type { SyncKeys } from './keys.js';
 import {
   BUMP,
@@ -52,25 +53,33 @@ export class PersonStore implements ManagerWaitlist {
   }
 
   /**
-   * Records a batch of events atomically. A key seen before is a duplicate; an event older (by `occurredAt`) than
-   * the person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`).
+   * Records a batch of events atomically. Idempotency keys are scoped to the person: a key seen before for that
+   * person with the same content is a duplicate, with other content it refuses the whole batch
+   * ({@link IdempotencyConflictError}, nothing stored). An event older (by `occurredAt` at full precision) than the
+   * person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`).
    */
   async ingest(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestStatus[]> {
     if (events.length === 0) return [];
     const keys: string[] = [this.keys.sequence, this.keys.pending];
     const args: (string | number)[] = [now, IDEMPOTENCY_TTL_SECONDS];
     for (const e of events) {
-      keys.push(this.keys.idempotency(deriveId('k', e.idempotencyKey)), this.keys.person(e.data.externalId));
+      const externalId = e.data.externalId;
+      const scoped = deriveId('k', JSON.stringify([externalId, e.idempotencyKey]));
+      keys.push(this.keys.idempotency(scoped), this.keys.person(externalId));
       args.push(
-        e.data.externalId,
+        externalId,
         e.type,
         e.occurredAtMs,
         e.idempotencyKey,
         JSON.stringify(e.data),
         isFullRecord(e.data) ? '1' : '0',
+        e.occurredAtNs ?? 0,
+        e.contentHash ?? hashJson([e.type, e.occurredAtMs, e.occurredAtNs ?? 0, e.data]),
       );
     }
-    const codes = await INGEST.run<number[]>(this.redis, keys, args);
+    const codes = await INGEST.run<number[]>(this.redis, keys, args).catch((error: unknown) => {
+      throw toConflict(error, events) ?? error;
+    });
     return events.map((e, i) => {
       const code = Number(codes[i]);
       const externalId = e.data.externalId;
@@ -202,6 +211,14 @@ export class PersonStore implements ManagerWaitlist {
   async pendingCount(): Promise<number> {
     return this.redis.zcard(this.keys.pending);
   }
+}
+
+/** The script's "IDEMPOTENCY_CONFLICT <event number>" error reply as the event it names. */
+function toConflict(error: unknown, events: readonly IncomingEvent[]): IdempotencyConflictError | undefined {
+  const match = error instanceof Error ? /IDEMPOTENCY_CONFLICT (\d+)/.exec(error.message) : null;
+  const event = match ? events[Number(match[1]) - 1] : undefined;
+  if (!event) return undefined;
+  return new IdempotencyConflictError(event.idempotencyKey, event.data.externalId, Number(match?.[1]) - 1);
 }
 
 function flatten(h: Record<string, string>): string[] {

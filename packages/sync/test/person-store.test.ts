@@ -2,6 +2,7 @@ import type { EventType } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
+import { IdempotencyConflictError } from '../src/idempotency-conflict.js';
 import { createKeys } from '../src/keys.js';
 import type { IncomingEvent } from '../src/person-state.js';
 import { PersonStore } from '../src/person-store.js';
@@ -25,7 +26,7 @@ describe('PersonStore.ingest', () => {
         event('e1', 'HR-1', 'user.created', 1000, { title: 'Engineer' }),
         event('e2', 'HR-1', 'user.updated', 3000, { title: 'Senior Engineer' }),
         event('e3', 'HR-1', 'user.updated', 2000, { title: 'Late and older' }),
-        event('e1', 'HR-1', 'user.updated', 9000, { title: 'Replayed key' }),
+        event('e1', 'HR-1', 'user.created', 1000, { title: 'Engineer' }),
       ]);
       expect(first.map((r) => r.status)).toEqual(['applied', 'applied', 'stale', 'duplicate']);
       const state = await store.get('HR-1');
@@ -37,6 +38,48 @@ describe('PersonStore.ingest', () => {
         active: true,
       });
       expect(state?.data.title).toBe('Senior Engineer');
+    },
+  );
+
+  redisTest(
+    'occurredAt at full precision: .123456 arriving after .123789 of the same millisecond changes nothing',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const ms = Date.parse('2026-11-28T09:30:00.123Z');
+      const newer = { ...event('n', 'HR-N', 'user.updated', ms, { title: 'Newer' }), occurredAtNs: 789_000 };
+      const older = { ...event('o', 'HR-N', 'user.updated', ms, { title: 'Older' }), occurredAtNs: 456_000 };
+      await store.ingest([newer]);
+      expect((await store.ingest([older])).map((r) => r.status)).toEqual(['stale']);
+      expect(await store.get('HR-N')).toMatchObject({ rev: 1, occurredAtNs: 789_000 });
+      expect((await store.get('HR-N'))?.data.title).toBe('Newer');
+      // A state stored before nanoseconds were kept reads them as 0: any later nanosecond is newer.
+      await redis.hdel(createKeys(prefix).person('HR-N'), 'occns');
+      expect(await store.ingest([{ ...older, idempotencyKey: 'o2' }])).toMatchObject([{ status: 'applied' }]);
+    },
+  );
+
+  redisTest(
+    'idempotency keys are scoped to the person; a key reused with other content refuses the whole batch',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const p1 = event('evt-1', 'P-1', 'user.created', 1000, { title: 'One' });
+      expect(await store.ingest([p1])).toMatchObject([{ status: 'applied' }]);
+      // The same id for another person is another key.
+      const p2 = event('evt-1', 'P-2', 'user.created', 1000, { title: 'Two' });
+      expect(await store.ingest([p2])).toMatchObject([{ status: 'applied', externalId: 'P-2' }]);
+      expect(await store.ingest([p1])).toMatchObject([{ status: 'duplicate' }]);
+
+      const reused = event('evt-1', 'P-1', 'user.updated', 2000, { title: 'Changed' });
+      const other = event('evt-9', 'P-3', 'user.created', 2000, { title: 'Three' });
+      const refused = store.ingest([other, reused]);
+      await expect(refused).rejects.toBeInstanceOf(IdempotencyConflictError);
+      await expect(refused).rejects.toMatchObject({ idempotencyKey: 'evt-1', externalId: 'P-1', index: 1 });
+      expect(await store.get('P-3')).toBeUndefined();
+      expect(await store.get('P-1')).toMatchObject({ rev: 1 });
+      // Two events with one key and different contents in one batch: refused as well.
+      const twice = store.ingest([other, { ...other, data: { externalId: 'P-3', title: 'Else' } }]);
+      await expect(twice).rejects.toBeInstanceOf(IdempotencyConflictError);
+      expect(await store.get('P-3')).toBeUndefined();
     },
   );
 
