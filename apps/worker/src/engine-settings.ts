@@ -36,6 +36,8 @@ export function workerEngineSettings(
           snapshotSource: config.HR_SNAPSHOT,
           maxDeactivatePercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
           maxDeactivateCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
+          // A production worker never reads HR data over plain http.
+          requireHttps: config.NODE_ENV === 'production',
         }
       : undefined,
     userAgent: 'dirsync-worker',

@@ -58,7 +58,15 @@ export interface SyncEngineSettings {
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
-    | { snapshotSource: string; maxDeactivatePercent: number; maxDeactivateCount?: number | undefined }
+    | {
+        snapshotSource: string;
+        maxDeactivatePercent: number;
+        maxDeactivateCount?: number | undefined;
+        /** Refuse a plain-http snapshot URL (the apps set it in production). */
+        requireHttps?: boolean | undefined;
+        /** Byte cap of a snapshot download (default: load-snapshot's). */
+        maxDownloadBytes?: number | undefined;
+      }
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
@@ -195,6 +203,10 @@ function createReconcile(
   const runner = new ReconcileRunner({
     ...parts,
     snapshotSource: options.snapshotSource,
+    snapshotOptions: {
+      requireHttps: options.requireHttps ?? false,
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    },
     reader,
     protectedUsers: settings.protectedUsers ?? [],
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
