@@ -65,8 +65,10 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return fals
 return redis.call('HGETALL', KEYS[1])
 `);
 
-// KEYS: person, lock, pending. ARGV: token, handledRev, externalId, ttlMs, failed (0/1).
+// KEYS: person, lock, pending, retiring. ARGV: token, handledRev, externalId, ttlMs, failed (0/1), retireAt.
 // → -1 lock lost; 0 released (nothing newer); n > 0 a newer revision n arrived meanwhile (lock kept).
+// A person left fully applied and inactive is scheduled for retirement (fields dropped at retireAt, see
+// RETIRE_DUE); an active one is taken off the schedule.
 export const COMPLETE = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 local handled = tonumber(ARGV[2])
@@ -83,6 +85,11 @@ if rev > applied then
 end
 redis.call('DEL', KEYS[2])
 redis.call('ZREM', KEYS[3], ARGV[3])
+if redis.call('HGET', KEYS[1], 'active') == '0' then
+  if ARGV[5] ~= '1' then redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3]) end
+else
+  redis.call('ZREM', KEYS[4], ARGV[3])
+end
 return 0
 `);
 
@@ -105,7 +112,7 @@ local members = redis.call('SMEMBERS', KEYS[2])
 local out = {}
 for _, ext in ipairs(members) do
   local pkey = ARGV[2] .. ext
-  if redis.call('EXISTS', pkey) == 1 then
+  if redis.call('HEXISTS', pkey, 'data') == 1 then
     redis.call('HINCRBY', pkey, 'rev', 1)
     redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ext)
     out[#out + 1] = ext
@@ -115,9 +122,9 @@ redis.call('DEL', KEYS[2])
 return out
 `);
 
-// KEYS: person, pending. ARGV: now, externalId.
+// KEYS: person, pending. ARGV: now, externalId. A tombstone (no data) has nothing to re-apply.
 export const BUMP = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'data') == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[2])
 return 1
@@ -155,6 +162,29 @@ for _, ext in ipairs(ids) do
   else
     redis.call('ZREM', KEYS[1], ext)
     out[#out + 1] = ext
+  end
+end
+return out
+`);
+
+// KEYS: retiring. ARGV: now, limit, personPrefix, lockPrefix, targetPrefix.
+// Deactivated people whose retention ran out: their state becomes a tombstone (no HR fields, no event id; the
+// newest occurredAt, inactive, revisions stay, so an older replayed event stays stale), and the cached target
+// copy goes. Someone reactivated, pending or being synced meanwhile is left alone (their completion reschedules).
+export const RETIRE_DUE = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, ext in ipairs(ids) do
+  local pkey = ARGV[3] .. ext
+  local p = redis.call('HMGET', pkey, 'active', 'rev', 'appliedRev')
+  local settled = p[1] == '0' and (tonumber(p[2]) or 0) <= (tonumber(p[3]) or 0)
+  if redis.call('EXISTS', ARGV[4] .. ext) == 0 then
+    redis.call('ZREM', KEYS[1], ext)
+    if settled then
+      redis.call('HDEL', pkey, 'data', 'cid')
+      redis.call('DEL', ARGV[5] .. ext)
+      out[#out + 1] = ext
+    end
   end
 end
 return out

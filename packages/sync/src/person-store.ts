@@ -11,6 +11,7 @@ import {
   RELEASE,
   RENEW,
   REQUEST_RESYNC,
+  RETIRE_DUE,
   TAKE_DUE_CONTENDED,
   TAKE_STALE,
 } from './person-scripts.js';
@@ -25,6 +26,9 @@ import type { ManagerWaitlist } from './sync-ports.js';
 
 /** Idempotency keys are remembered this long (contract: 7 days). */
 export const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** A deactivated person's state is kept this long after the deactivation was applied (contract: 90 days). */
+export const DEFAULT_PERSON_STATE_RETENTION_MS = 90 * 86_400_000;
 
 /** What marking a revision handled did: the lock is released, or kept because a newer revision arrived. */
 export type CompleteResult =
@@ -45,11 +49,13 @@ export class PersonStore implements ManagerWaitlist {
   private readonly redis: Redis;
   private readonly keys: SyncKeys;
   readonly lockTtlMs: number;
+  private readonly retentionMs: number;
 
-  constructor(options: { redis: Redis; keys: SyncKeys; lockTtlMs?: number }) {
+  constructor(options: { redis: Redis; keys: SyncKeys; lockTtlMs?: number; retentionMs?: number }) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.retentionMs = options.retentionMs ?? DEFAULT_PERSON_STATE_RETENTION_MS;
   }
 
   /**
@@ -107,17 +113,24 @@ export class PersonStore implements ManagerWaitlist {
 
   /**
    * Marks `handledRev` applied (or failed for good) and releases the lock, unless a newer revision arrived while
-   * syncing: then the lock is kept and the newer revision is returned, to be applied right away.
+   * syncing: then the lock is kept and the newer revision is returned, to be applied right away. A deactivation
+   * applied this way starts the retention period after which {@link retireDue} cuts the state to a tombstone.
    */
   async complete(
     lock: PersonLock,
     handledRev: number,
-    options: { failed?: boolean } = {},
+    options: { failed?: boolean; now?: number } = {},
   ): Promise<CompleteResult> {
+    const retireAt = (options.now ?? Date.now()) + this.retentionMs;
     const code = await COMPLETE.run<number>(
       this.redis,
-      [this.keys.person(lock.externalId), this.keys.lock(lock.externalId), this.keys.pending],
-      [lock.token, handledRev, lock.externalId, this.lockTtlMs, options.failed ? '1' : '0'],
+      [
+        this.keys.person(lock.externalId),
+        this.keys.lock(lock.externalId),
+        this.keys.pending,
+        this.keys.retiring,
+      ],
+      [lock.token, handledRev, lock.externalId, this.lockTtlMs, options.failed ? '1' : '0', retireAt],
     );
     if (code < 0) return { status: 'lock_lost' };
     if (code === 0) return { status: 'released' };
@@ -199,6 +212,19 @@ export class PersonStore implements ManagerWaitlist {
       this.redis,
       [this.keys.contended],
       [now, limit, this.keys.person(''), this.keys.lock(''), this.lockTtlMs],
+    );
+  }
+
+  /**
+   * Cuts the state of deactivated people whose retention ran out to a field-free tombstone (newest occurredAt,
+   * inactive, revisions): no HR field stays, and an older replayed event still cannot reactivate them. The
+   * tombstone has no expiry: a replay can come after any idempotency window. Returns the people retired.
+   */
+  async retireDue(limit: number, now = Date.now()): Promise<string[]> {
+    return RETIRE_DUE.run<string[]>(
+      this.redis,
+      [this.keys.retiring],
+      [now, limit, this.keys.person(''), this.keys.lock(''), this.keys.target('')],
     );
   }
 

@@ -55,6 +55,8 @@ export interface SyncEngineSettings {
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
+  personStateRetentionDays?: number | undefined;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
@@ -123,6 +125,9 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     redis,
     keys,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
+    ...(settings.personStateRetentionDays
+      ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
+      : {}),
   });
   const cache = new TargetCache({ redis, keys });
   const reports = new ReportStore({

@@ -232,3 +232,66 @@ describe('PersonStore locks', () => {
     expect(await store.takeStalePending(2000, 10, 6000)).toEqual([]);
   });
 });
+
+describe('PersonStore retention', () => {
+  redisTest(
+    "a leaver's state becomes a field-free tombstone once the retention after the applied deactivation runs out",
+    async ({ redis, prefix }) => {
+      const keys = createKeys(prefix);
+      const day = 86_400_000;
+      const store = new PersonStore({ redis, keys, retentionMs: 90 * day });
+      await store.ingest([
+        event('c', 'HR-L', 'user.created', 1000, { workEmail: 'l@example.com', title: 'Agent' }),
+        event('d', 'HR-L', 'user.deactivated', 2000),
+      ]);
+      const claim = await store.claim('HR-L');
+      if (!claim) throw new Error('no claim');
+      const appliedAt = 10 * day;
+      expect(await store.complete(claim.lock, 2, { now: appliedAt })).toEqual({ status: 'released' });
+      await redis.set(keys.target('HR-L'), '{"user":{"userName":"l@example.com"}}');
+
+      expect(await store.retireDue(10, appliedAt + 90 * day - 1)).toEqual([]);
+      expect((await store.get('HR-L'))?.data.title).toBe('Agent');
+      expect(await store.retireDue(10, appliedAt + 90 * day)).toEqual(['HR-L']);
+
+      const tombstone = await redis.hgetall(keys.person('HR-L'));
+      expect(Object.keys(tombstone).sort()).toEqual(
+        ['active', 'appliedRev', 'at', 'event', 'ext', 'occ', 'occns', 'rev', 'seq'].sort(),
+      );
+      expect(tombstone).toMatchObject({ active: '0', occ: '2000', rev: '2', appliedRev: '2' });
+      expect(await redis.exists(keys.target('HR-L'))).toBe(0);
+      expect(await store.get('HR-L')).toBeUndefined();
+      expect(await store.requestResync('HR-L')).toBe(false);
+
+      // An old event replayed after the idempotency window cannot bring the leaver back.
+      const replay = event('c-again', 'HR-L', 'user.created', 1000, { workEmail: 'l@example.com' });
+      expect(await store.ingest([replay])).toMatchObject([{ status: 'stale' }]);
+      expect(await store.get('HR-L')).toBeUndefined();
+      // A newer reactivation with the full record brings them back.
+      const back = event('r', 'HR-L', 'user.reactivated', 3000, {
+        workEmail: 'l@example.com',
+        title: 'Lead',
+      });
+      expect(await store.ingest([back])).toMatchObject([{ status: 'applied', rev: 3 }]);
+      expect(await store.get('HR-L')).toMatchObject({ active: true, rev: 3, data: { title: 'Lead' } });
+    },
+  );
+
+  redisTest(
+    'someone reactivated before the retention ran out keeps their state',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix), retentionMs: 1000 });
+      await store.ingest([event('c', 'HR-K', 'user.created', 1000, { title: 'Agent' })]);
+      await store.ingest([event('d', 'HR-K', 'user.deactivated', 2000)]);
+      const first = await store.claim('HR-K');
+      if (!first) throw new Error('no claim');
+      await store.complete(first.lock, 2, { now: 0 });
+      await store.ingest([event('r', 'HR-K', 'user.reactivated', 3000)]);
+      const second = await store.claim('HR-K');
+      if (!second) throw new Error('no claim');
+      await store.complete(second.lock, 3, { now: 500 });
+      expect(await store.retireDue(10, 5000)).toEqual([]);
+      expect(await store.get('HR-K')).toMatchObject({ active: true, data: { title: 'Agent' } });
+    },
+  );
+});
