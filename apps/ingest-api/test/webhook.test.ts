@@ -176,6 +176,28 @@ describe('POST /webhooks/directory-sync', () => {
   );
 
   redisTest(
+    'HR fields neither the mapping nor the policy reads (ssn, salary, medicalNote) are never stored',
+    async ({ redisUrl, redis, prefix }) => {
+      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      try {
+        const data = person('HR-S', { ssn: '078-05-1120', salary: 123456, medicalNote: 'private' });
+        expect((await postWebhook(api, { id: 's', event: 'user.created', data })).status).toBe(202);
+        await postWebhook(api, { id: 'd', event: 'user.deactivated', data: { externalId: 'HR-S' } });
+        const stored = await redis.hgetall(createKeys(prefix).person('HR-S'));
+        expect(stored.data).not.toMatch(/ssn|salary|medicalNote|078-05-1120|private/);
+        expect(JSON.parse(stored.data ?? '{}')).toMatchObject({
+          externalId: 'HR-S',
+          workEmail: 'hr-s@example.com',
+          departmentCode: 'Engineering',
+          role: 'agent',
+        });
+      } finally {
+        await api.close();
+      }
+    },
+  );
+
+  redisTest(
     '400 lists every bad field of every event; a bad batch stores and enqueues nothing',
     async ({ redisUrl, redis, prefix }) => {
       const api = await startTestApi(baseEnv(redisUrl, prefix));

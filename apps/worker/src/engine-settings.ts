@@ -31,6 +31,7 @@ export function workerEngineSettings(
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
     personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
+    hrFields: config.HR_FIELDS,
     auditLogPath: config.AUDIT_LOG,
     reconcile: config.HR_SNAPSHOT
       ? {

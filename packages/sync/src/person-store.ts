@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deriveId, hashJson } from '@dirsync/contracts';
 import type { Redis } from 'ioredis';
 import { IdempotencyConflictError } from './idempotency-conflict.js';
+import { keepHrFields } from './kept-hr-fields.js';
 import type { SyncKeys } from './keys.js';
 import {
   BUMP,
@@ -50,10 +51,19 @@ export class PersonStore implements ManagerWaitlist {
   private readonly keys: SyncKeys;
   readonly lockTtlMs: number;
   private readonly retentionMs: number;
+  private readonly keptFields: ReadonlySet<string> | undefined;
 
-  constructor(options: { redis: Redis; keys: SyncKeys; lockTtlMs?: number; retentionMs?: number }) {
+  constructor(options: {
+    redis: Redis;
+    keys: SyncKeys;
+    lockTtlMs?: number;
+    retentionMs?: number;
+    /** The HR fields stored (see resolveKeptHrFields); every other field is dropped at intake. Absent: all. */
+    keptFields?: ReadonlySet<string>;
+  }) {
     this.redis = options.redis;
     this.keys = options.keys;
+    this.keptFields = options.keptFields;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? DEFAULT_PERSON_STATE_RETENTION_MS;
   }
@@ -62,7 +72,8 @@ export class PersonStore implements ManagerWaitlist {
    * Records a batch of events atomically. Idempotency keys are scoped to the person: a key seen before for that
    * person with the same content is a duplicate, with other content it refuses the whole batch
    * ({@link IdempotencyConflictError}, nothing stored). An event older (by `occurredAt` at full precision) than the
-   * person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`).
+   * person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`). Only the kept
+   * HR fields are stored.
    */
   async ingest(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestStatus[]> {
     if (events.length === 0) return [];
@@ -70,6 +81,7 @@ export class PersonStore implements ManagerWaitlist {
     const args: (string | number)[] = [now, IDEMPOTENCY_TTL_SECONDS];
     for (const e of events) {
       const externalId = e.data.externalId;
+      const data = this.keptFields ? keepHrFields(e.data, this.keptFields) : e.data;
       const scoped = deriveId('k', JSON.stringify([externalId, e.idempotencyKey]));
       keys.push(this.keys.idempotency(scoped), this.keys.person(externalId));
       args.push(
@@ -77,8 +89,8 @@ export class PersonStore implements ManagerWaitlist {
         e.type,
         e.occurredAtMs,
         e.idempotencyKey,
-        JSON.stringify(e.data),
-        isFullRecord(e.data) ? '1' : '0',
+        JSON.stringify(data),
+        isFullRecord(data) ? '1' : '0',
         e.occurredAtNs ?? 0,
         e.contentHash ?? hashJson([e.type, e.occurredAtMs, e.occurredAtNs ?? 0, e.data]),
       );

@@ -7,6 +7,7 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { resolveKeptHrFields } from './kept-hr-fields.js';
 import { createKeys } from './keys.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
@@ -55,6 +56,11 @@ export interface SyncEngineSettings {
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /**
+   * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
+   * reads the record as a whole. Every other HR field is dropped at intake.
+   */
+  hrFields?: readonly string[] | undefined;
   /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
   personStateRetentionDays?: number | undefined;
   auditLogPath?: string | undefined;
@@ -128,6 +134,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     ...(settings.personStateRetentionDays
       ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
       : {}),
+    keptFields: resolveKeptHrFields(mapping, settings.hrFields),
   });
   const cache = new TargetCache({ redis, keys });
   const reports = new ReportStore({
