@@ -20,8 +20,7 @@ for i = 1, n do
   local idem = KEYS[1 + 2 * i]
   local hash = ARGV[2 + (i - 1) * w + 8]
   local seen = hashes[idem] or redis.call('GET', idem)
-  -- '1' is what keys written before content hashes hold: their content is unknown, so a duplicate.
-  if seen and seen ~= hash and seen ~= '1' then
+  if seen and seen ~= hash then
     return redis.error_reply('IDEMPOTENCY_CONFLICT ' .. i)
   end
   hashes[idem] = hash
