@@ -1,6 +1,7 @@
 import type { HrEvent } from '@dirsync/contracts';
 import type { ScimUser } from '@dirsync/scim';
 import { foldEvent } from './fold-event.js';
+import { toIncomingEvent } from './incoming-event.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
@@ -25,12 +26,7 @@ export interface PreviewResult {
 export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions): Promise<PreviewResult> {
   const externalId = event.data.externalId;
   const previous = await engine.people.get(externalId);
-  const incoming = {
-    idempotencyKey: event.id ?? 'preview',
-    type: event.event,
-    occurredAtMs: event.occurredAt ? Date.parse(event.occurredAt) : Date.now(),
-    data: event.data,
-  };
+  const incoming = toIncomingEvent(event, event.id ?? 'preview', Date.now());
   const state = foldEvent(previous, incoming, Date.now());
   if (!state) {
     return {

@@ -7,6 +7,7 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { resolveKeptHrFields } from './kept-hr-fields.js';
 import { createKeys } from './keys.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
@@ -55,10 +56,25 @@ export interface SyncEngineSettings {
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /**
+   * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
+   * reads the record as a whole. Every other HR field is dropped at intake.
+   */
+  hrFields?: readonly string[] | undefined;
+  /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
+  personStateRetentionDays?: number | undefined;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
-    | { snapshotSource: string; maxDeactivatePercent: number; maxDeactivateCount?: number | undefined }
+    | {
+        snapshotSource: string;
+        maxDeactivatePercent: number;
+        maxDeactivateCount?: number | undefined;
+        /** Refuse a plain-http snapshot URL (the apps set it in production). */
+        requireHttps?: boolean | undefined;
+        /** Byte cap of a snapshot download (default: load-snapshot's). */
+        maxDownloadBytes?: number | undefined;
+      }
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
@@ -115,6 +131,10 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     redis,
     keys,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
+    ...(settings.personStateRetentionDays
+      ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
+      : {}),
+    keptFields: resolveKeptHrFields(mapping, settings.hrFields),
   });
   const cache = new TargetCache({ redis, keys });
   const reports = new ReportStore({
@@ -195,6 +215,10 @@ function createReconcile(
   const runner = new ReconcileRunner({
     ...parts,
     snapshotSource: options.snapshotSource,
+    snapshotOptions: {
+      requireHttps: options.requireHttps ?? false,
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    },
     reader,
     protectedUsers: settings.protectedUsers ?? [],
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
