@@ -13,6 +13,8 @@ import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
+import { ScheduleRunner, type ScheduleRunnerOptions } from './schedule-runner.js';
+import { ScheduledChanges } from './scheduled-changes.js';
 import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
@@ -23,7 +25,7 @@ export interface SyncEngineHooks {
   /** Sync triggers for people whose state changed inside the engine (a manager now exists, a reconcile fix). */
   requestSync?: (
     externalIds: string[],
-    origin: Extract<SyncOrigin, 'manager' | 'reconcile'>,
+    origin: Extract<SyncOrigin, 'manager' | 'reconcile' | 'schedule'>,
     runId?: string,
   ) => Promise<void>;
   /** The target answered 429: the budget is already paused; the host stops new jobs too. */
@@ -50,6 +52,10 @@ export interface SyncEngineSettings {
   protectedUsers?: readonly string[] | undefined;
   /** Lifetime of a person's sync lock (renewed while syncing). Default 30 s. */
   lockTtlMs?: number | undefined;
+  /** Days before a future hire's start that the user is created, inactive (`PREHIRE_DAYS`; default 0). */
+  prehireDays?: number | undefined;
+  /** IANA zone of `effectiveAt` dates without a time, in snapshots too (`HR_TIMEZONE`; default UTC). */
+  hrTimeZone?: string | undefined;
   /** How long a person's newest change must rest before it is written (0: at once). */
   quietPeriodMs?: number | undefined;
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
@@ -74,6 +80,12 @@ export interface SyncEngine {
   health: TargetHealth;
   syncer: PersonSyncer;
   batches: BatchRunner;
+  /** Future-dated change sets, by person and effective time. */
+  schedule: ScheduledChanges;
+  /** A runner that applies due change sets and triggers their syncs (the worker starts one). */
+  createScheduleRunner(
+    options?: Partial<Pick<ScheduleRunnerOptions, 'pollMs' | 'leaseMs' | 'batchSize' | 'now' | 'afterApply'>>,
+  ): ScheduleRunner;
   /** Present when `settings.reconcile` is. */
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
@@ -117,6 +129,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
   });
   const cache = new TargetCache({ redis, keys });
+  const schedule = new ScheduledChanges({ redis, keys, prehireDays: settings.prehireDays ?? 0 });
   const reports = new ReportStore({
     redis,
     prefix: settings.prefix,
@@ -130,6 +143,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
+    prehires: schedule,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -158,6 +172,18 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     health,
     syncer,
     batches,
+    schedule,
+    createScheduleRunner: (options = {}) =>
+      new ScheduleRunner({
+        schedule,
+        people,
+        requestSync: async (ids) => {
+          await hooks.requestSync?.(ids, 'schedule');
+        },
+        leaseMs: settings.lockTtlMs ?? 30_000,
+        logger,
+        ...options,
+      }),
     reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions),
     probeTarget: async (signal) => {
