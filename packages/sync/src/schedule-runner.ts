@@ -29,7 +29,8 @@ export class ScheduleRunner {
   private readonly options: ScheduleRunnerOptions;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = true;
+  private started = false;
+  private stopping = false;
 
   constructor(options: ScheduleRunnerOptions) {
     this.options = options;
@@ -37,16 +38,18 @@ export class ScheduleRunner {
 
   /** Starts polling; the first poll runs at once. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
     this.schedulePoll(0);
   }
 
   /** Stops polling and waits for a poll in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.started = false;
   }
 
   private schedulePoll(delayMs: number): void {
@@ -57,7 +60,7 @@ export class ScheduleRunner {
           this.options.logger?.warn('schedule poll failed', { err: error });
         })
         .finally(() => {
-          if (!this.stopped) this.schedulePoll(this.options.pollMs ?? 1000);
+          if (!this.stopping) this.schedulePoll(this.options.pollMs ?? 1000);
         });
     }, delayMs);
     this.timer.unref();
@@ -77,7 +80,7 @@ export class ScheduleRunner {
         applied += 1;
       }
       if (moved.size > 0) await this.options.requestSync([...moved]);
-      if (claims.length < batchSize || this.stopped) return applied;
+      if (claims.length < batchSize || this.stopping) return applied;
     }
   }
 

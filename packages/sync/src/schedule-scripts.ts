@@ -28,9 +28,12 @@ return 1
 // order. → { externalId, at, changeJson, occ, stage, prepared|false } per claimed stage.
 export const CLAIM_DUE = new LuaScript(`
 local now = tonumber(ARGV[1])
-local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local limit = tonumber(ARGV[2])
+-- Looks past held-back stages (up to four times the limit) so they cannot starve the rest.
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit * 5)
 local out = {}
 for _, m in ipairs(members) do
+  if #out >= limit then break end
   local sep = string.find(m, '|', 1, true)
   local at = string.sub(m, 1, sep - 1)
   local ext = string.sub(m, sep + 1)

@@ -185,7 +185,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
         ...options,
       }),
     reconcile: reconcile?.runner,
-    preview: (event) => previewEvent(event, syncerOptions),
+    preview: (event) => previewEvent(event, syncerOptions, schedule),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },

@@ -351,4 +351,87 @@ describe('effective-dated changes', () => {
       }
     },
   );
+
+  redisTest(
+    'a preview shows now and the next scheduled change',
+    async ({ redisUrl, prefix, redis: _redis }) => {
+      const h = await startEngineHarness({ redisUrl, prefix });
+      try {
+        const t0 = Date.now();
+        await send(h, { type: 'user.created', data: hr('HR-10'), occurredAtMs: t0 - 1000 }, t0);
+        await h.sync(['HR-10']);
+        await send(
+          h,
+          {
+            type: 'user.deactivated',
+            data: { externalId: 'HR-10' },
+            occurredAtMs: t0,
+            effectiveAtMs: t0 + DAY,
+          },
+          t0,
+        );
+        const preview = await h.engine.preview({
+          event: 'user.updated',
+          data: hr('HR-10', { title: 'Lead' }),
+        });
+        expect(preview.outcome).toBe('updated');
+        expect(preview.nextScheduled).toMatchObject({
+          externalId: 'HR-10',
+          kind: 'deactivation',
+          effectiveAt: new Date(t0 + DAY).toISOString(),
+          outcome: 'deactivated',
+        });
+        expect(preview.nextScheduled?.requests.filter((r) => !r.sent)).toEqual([
+          expect.objectContaining({ method: 'PATCH' }),
+        ]);
+        expect((await targetUser(h, 'HR-10'))?.active).toBe(true);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
+  redisTest(
+    'overdue changes of one person are applied in effective order, whatever the batch',
+    async ({ redisUrl, prefix, redis: _redis }) => {
+      const h = await startEngineHarness({ redisUrl, prefix });
+      try {
+        const t0 = Date.now();
+        await send(h, { type: 'user.created', data: hr('HR-11'), occurredAtMs: t0 - 1000 }, t0);
+        // Entered out of order: the later title first.
+        await send(
+          h,
+          {
+            type: 'user.updated',
+            data: hr('HR-11', { title: 'Second' }),
+            occurredAtMs: t0,
+            effectiveAtMs: t0 + 2000,
+          },
+          t0,
+        );
+        await send(
+          h,
+          {
+            type: 'user.updated',
+            data: hr('HR-11', { title: 'First' }),
+            occurredAtMs: t0,
+            effectiveAtMs: t0 + 1000,
+          },
+          t0,
+        );
+        const clock = { now: t0 + 60_000 };
+        // Another runner holds the earlier change (claimed, still applying): the later one waits for it.
+        const held = await h.engine.schedule.claimDue(clock.now, 1, 5_000);
+        expect(held.map((c) => c.change.fields.title)).toEqual(['First']);
+        const runner = clockedRunner(h, clock, { batchSize: 1 });
+        expect(await runner.runDue()).toBe(0);
+        // That runner died; once its claim lapses both apply, the earlier first.
+        clock.now += 5_001;
+        expect(await runner.runDue()).toBe(2);
+        expect((await h.engine.people.get('HR-11'))?.data.title).toBe('Second');
+      } finally {
+        await h.close();
+      }
+    },
+  );
 });
