@@ -164,7 +164,15 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const reconcile = createReconcile(settings, {
+    budget,
+    mapping,
+    policy,
+    people,
+    cache,
+    reports,
+    prehires: schedule,
+  });
   return {
     people,
     reports,
@@ -206,6 +214,7 @@ function createReconcile(
     people: PersonStore;
     cache: TargetCache;
     reports: ReportStore;
+    prehires: ScheduledChanges;
   },
 ): { runner: ReconcileRunner; close(): void } | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;
@@ -223,6 +232,7 @@ function createReconcile(
     snapshotSource: options.snapshotSource,
     reader,
     protectedUsers: settings.protectedUsers ?? [],
+    timeZone: settings.hrTimeZone,
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
     enqueue: async (ids, runId) => {
       await hooks.requestSync?.(ids, 'reconcile', runId);

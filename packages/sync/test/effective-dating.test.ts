@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EventType, HrRecord } from '@dirsync/contracts';
 import { pollUntil, redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
@@ -431,6 +434,43 @@ describe('effective-dated changes', () => {
         expect((await h.engine.people.get('HR-11'))?.data.title).toBe('Second');
       } finally {
         await h.close();
+      }
+    },
+  );
+
+  redisTest(
+    'reconcile ignores snapshot rows not yet in effect: no drift, no orphan, nothing missing',
+    async ({ redisUrl, prefix, redis: _redis }) => {
+      const dir = await mkdtemp(join(tmpdir(), 'dirsync-effective-'));
+      const snapshotSource = join(dir, 'snapshot.json');
+      const h = await startEngineHarness({
+        redisUrl,
+        prefix,
+        settings: { reconcile: { snapshotSource, maxDeactivatePercent: 100 } },
+      });
+      try {
+        const t0 = Date.now();
+        for (const id of ['HR-20', 'HR-22']) {
+          await send(h, { type: 'user.created', data: hr(id), occurredAtMs: t0 - 1000 }, t0);
+        }
+        await h.sync(['HR-20', 'HR-22']);
+        const later = new Date(t0 + DAY).toISOString();
+        const earlier = new Date(t0 - DAY).toISOString();
+        await writeFile(
+          snapshotSource,
+          JSON.stringify([
+            { ...hr('HR-20', { title: 'Director' }), effectiveAt: later },
+            { ...hr('HR-21'), effectiveAt: later },
+            { ...hr('HR-22', { title: 'Manager' }), effectiveAt: earlier },
+          ]),
+        );
+        const run = await h.engine.reconcile?.run({ runId: 'r1', apply: false, overrideBrake: false });
+        expect(run?.comparison.missing).toEqual([]);
+        expect(run?.comparison.orphans).toEqual([]);
+        expect(run?.comparison.drifted.map((d) => d.externalId)).toEqual(['HR-22']);
+      } finally {
+        await h.close();
+        await rm(dir, { recursive: true, force: true });
       }
     },
   );
