@@ -474,4 +474,37 @@ describe('effective-dated changes', () => {
       }
     },
   );
+
+  redisTest(
+    'PROTECTED_USERS count when a scheduled termination falls due',
+    async ({ redisUrl, prefix, redis: _redis }) => {
+      const h = await startEngineHarness({ redisUrl, prefix, settings: { protectedUsers: ['HR-12'] } });
+      try {
+        const t0 = Date.now();
+        const clock = { now: t0 };
+        await send(h, { type: 'user.created', data: hr('HR-12'), occurredAtMs: t0 - 1000 }, t0);
+        await h.sync(['HR-12']);
+        await send(
+          h,
+          {
+            type: 'user.deactivated',
+            data: { externalId: 'HR-12' },
+            occurredAtMs: t0,
+            effectiveAtMs: t0 + 1000,
+          },
+          t0,
+        );
+        clock.now = t0 + 1000;
+        await clockedRunner(h, clock).runDue();
+        const ids = [...new Set(h.requested.splice(0).flatMap((r) => r.externalIds))];
+        const result = await h.sync(ids);
+        expect(result.report.discrepancies).toEqual([
+          expect.objectContaining({ externalId: 'HR-12', type: 'policy_violation', field: 'active' }),
+        ]);
+        expect((await targetUser(h, 'HR-12'))?.active).toBe(true);
+      } finally {
+        await h.close();
+      }
+    },
+  );
 });
