@@ -1,6 +1,13 @@
 import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
-import { addSyncBatches, type IncomingEvent, type PersonStore, toIncomingEvent } from '@dirsync/sync';
+import {
+  addSyncBatches,
+  type IncomingEvent,
+  ingestEffective,
+  type PersonStore,
+  type ScheduledChanges,
+  toIncomingEvent,
+} from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 
 export interface AcceptResult {
@@ -29,10 +36,12 @@ export interface DeliveryMeta {
 export class IngestService {
   private readonly people: PersonStore;
   private readonly queue: Queue;
+  private readonly schedule: ScheduledChanges | undefined;
 
-  constructor(options: { people: PersonStore; queue: Queue }) {
+  constructor(options: { people: PersonStore; queue: Queue; schedule?: ScheduledChanges }) {
     this.people = options.people;
     this.queue = options.queue;
+    this.schedule = options.schedule;
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {
@@ -46,7 +55,13 @@ export class IngestService {
       });
       return toIncomingEvent(event, key, meta.receivedAt);
     });
-    const statuses = await this.people.ingest(incoming, meta.receivedAt);
+    // Future-dated events wait in the schedule as change sets; the rest are folded in now.
+    const statuses = await ingestEffective(
+      { people: this.people, schedule: this.schedule },
+      incoming,
+      events.map((e) => e.effectiveAtMs),
+      meta.receivedAt,
+    );
 
     // Only people whose state changed get a trigger: a replay or a late older event enqueues nothing.
     const trigger = new Set<string>();

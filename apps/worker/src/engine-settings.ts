@@ -26,6 +26,8 @@ export function workerEngineSettings(
     mappingFile: config.MAPPING_FILE,
     policyFile: config.POLICY_FILE,
     protectedUsers: config.PROTECTED_USERS,
+    prehireDays: config.PREHIRE_DAYS,
+    hrTimeZone: config.HR_TIMEZONE,
     lockTtlMs: config.JOB_LOCK_SECONDS * 1000,
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,

@@ -53,6 +53,9 @@ export async function startWorker(
     signal: shutdown.signal,
   });
   const reconcile = await startReconcileWorker(config, { redis, engine, logger, workerName });
+  // Future-dated changes fall due here; overdue ones (after downtime) are applied at the first poll.
+  const scheduleRunner = engine.createScheduleRunner();
+  scheduleRunner.start();
   const stopProbing = startQuarantineProbe({
     engine,
     queue,
@@ -91,6 +94,7 @@ export async function startWorker(
     close: () => {
       closing ??= (async () => {
         stopProbing();
+        await scheduleRunner.stop();
         // In-flight jobs get a grace period; then their waits are interrupted and they return to the queue.
         const grace = setTimeout(
           () => shutdown.abort(new Error('shutdown')),

@@ -31,6 +31,12 @@ export interface SyncKeys {
   quarantine: string;
   /** Epoch ms of the first target failure in an unbroken run of failures. */
   failingSince: string;
+  /** Hash: one person's future-dated change sets, by effective time (epoch ms), with their bookkeeping. */
+  scheduled(externalId: string): string;
+  /** ZSET `<effectiveAtMs>|<externalId>` → when its next stage falls due (or its claim's lease ends). */
+  scheduleDue: string;
+  /** String (with a TTL): the person's user is created ahead of a future start, inactive, until then. */
+  prehire(externalId: string): string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -49,5 +55,8 @@ export function createKeys(prefix: string): SyncKeys {
     blockedUntil: `${prefix}:budget:blocked-until`,
     quarantine: `${prefix}:quarantine`,
     failingSince: `${prefix}:health:failing-since`,
+    scheduled: (id) => `${prefix}:sched:${id}`,
+    scheduleDue: `${prefix}:sched-due`,
+    prehire: (id) => `${prefix}:prehire:${id}`,
   };
 }

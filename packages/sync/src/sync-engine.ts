@@ -14,6 +14,8 @@ import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
+import { ScheduleRunner, type ScheduleRunnerOptions } from './schedule-runner.js';
+import { ScheduledChanges } from './scheduled-changes.js';
 import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
@@ -24,7 +26,7 @@ export interface SyncEngineHooks {
   /** Sync triggers for people whose state changed inside the engine (a manager now exists, a reconcile fix). */
   requestSync?: (
     externalIds: string[],
-    origin: Extract<SyncOrigin, 'manager' | 'reconcile'>,
+    origin: Extract<SyncOrigin, 'manager' | 'reconcile' | 'schedule'>,
     runId?: string,
   ) => Promise<void>;
   /** The target answered 429: the budget is already paused; the host stops new jobs too. */
@@ -51,6 +53,10 @@ export interface SyncEngineSettings {
   protectedUsers?: readonly string[] | undefined;
   /** Lifetime of a person's sync lock (renewed while syncing). Default 30 s. */
   lockTtlMs?: number | undefined;
+  /** Days before a future hire's start that the user is created, inactive (`PREHIRE_DAYS`; default 0). */
+  prehireDays?: number | undefined;
+  /** IANA zone of `effectiveAt` dates without a time, in snapshots too (`HR_TIMEZONE`; default UTC). */
+  hrTimeZone?: string | undefined;
   /** How long a person's newest change must rest before it is written (0: at once). */
   quietPeriodMs?: number | undefined;
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
@@ -90,6 +96,12 @@ export interface SyncEngine {
   health: TargetHealth;
   syncer: PersonSyncer;
   batches: BatchRunner;
+  /** Future-dated change sets, by person and effective time. */
+  schedule: ScheduledChanges;
+  /** A runner that applies due change sets and triggers their syncs (the worker starts one). */
+  createScheduleRunner(
+    options?: Partial<Pick<ScheduleRunnerOptions, 'pollMs' | 'leaseMs' | 'batchSize' | 'now' | 'afterApply'>>,
+  ): ScheduleRunner;
   /** Present when `settings.reconcile` is. */
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
@@ -100,14 +112,9 @@ export interface SyncEngine {
   close(): void;
 }
 
-/**
- * Builds the sync engine: person store, target cache, request budget, target health, target clients, the
- * person syncer, the batch and reconcile runners and the preview. Loads the mapping and policy files once.
- */
-export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
+/** The engine's stores and clients, each over the host's Redis. */
+function createParts(settings: SyncEngineSettings, mapping: Awaited<ReturnType<typeof loadMapping>>) {
   const { redis, logger, hooks = {} } = settings;
-  const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
-  const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const keys = createKeys(settings.prefix);
   const budget = new RequestBudget({
     redis,
@@ -137,12 +144,25 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     keptFields: resolveKeptHrFields(mapping, settings.hrFields),
   });
   const cache = new TargetCache({ redis, keys });
+  const schedule = new ScheduledChanges({ redis, keys, prehireDays: settings.prehireDays ?? 0 });
   const reports = new ReportStore({
     redis,
     prefix: settings.prefix,
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
+  return { keys, budget, health, client, people, cache, schedule, reports };
+}
+
+/**
+ * Builds the sync engine: person store, target cache, request budget, target health, target clients, the
+ * person syncer, the batch and reconcile runners and the preview. Loads the mapping and policy files once.
+ */
+export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
+  const { redis, logger, hooks = {} } = settings;
+  const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
+  const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
+  const { keys, budget, health, client, people, cache, schedule, reports } = createParts(settings, mapping);
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -150,6 +170,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
+    prehires: schedule,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -170,7 +191,15 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const reconcile = createReconcile(settings, {
+    budget,
+    mapping,
+    policy,
+    people,
+    cache,
+    reports,
+    prehires: schedule,
+  });
   return {
     people,
     reports,
@@ -178,8 +207,20 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     health,
     syncer,
     batches,
+    schedule,
+    createScheduleRunner: (options = {}) =>
+      new ScheduleRunner({
+        schedule,
+        people,
+        requestSync: async (ids) => {
+          await hooks.requestSync?.(ids, 'schedule');
+        },
+        leaseMs: settings.lockTtlMs ?? 30_000,
+        logger,
+        ...options,
+      }),
     reconcile: reconcile?.runner,
-    preview: (event) => previewEvent(event, syncerOptions),
+    preview: (event) => previewEvent(event, syncerOptions, schedule),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
@@ -200,6 +241,7 @@ function createReconcile(
     people: PersonStore;
     cache: TargetCache;
     reports: ReportStore;
+    prehires: ScheduledChanges;
   },
 ): { runner: ReconcileRunner; close(): void } | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;
@@ -221,6 +263,7 @@ function createReconcile(
     },
     reader,
     protectedUsers: settings.protectedUsers ?? [],
+    timeZone: settings.hrTimeZone,
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
     enqueue: async (ids, runId) => {
       await hooks.requestSync?.(ids, 'reconcile', runId);

@@ -51,6 +51,7 @@ export function webhookRouter(deps: {
   ingest: IngestService;
   metrics: ApiMetrics;
   logger: Logger;
+  timeZone?: string | undefined;
 }): Router {
   const router = express.Router();
   router.post(
@@ -75,7 +76,7 @@ export function webhookRouter(deps: {
           throw new ApiError(400, 'invalid_json', 'the body is not valid JSON');
         }
         const receivedAt = Date.now();
-        const { events, batch } = validateWebhookBody(body, receivedAt);
+        const { events, batch } = validateWebhookBody(body, receivedAt, deps.timeZone);
         const webhookId = validateWebhookId(req.headers['webhook-id']);
         let result: Awaited<ReturnType<IngestService['accept']>>;
         try {
