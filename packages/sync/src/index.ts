@@ -1,5 +1,6 @@
 export type { BatchResult } from './batch-runner.js';
 export { createKeys, type SyncKeys } from './keys.js';
+export type { OutOfScopeMode } from './out-of-scope.js';
 export type { IncomingEvent } from './person-state.js';
 export { PersonStore } from './person-store.js';
 export type { PreviewResult } from './preview.js';

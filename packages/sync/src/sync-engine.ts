@@ -1,13 +1,17 @@
 import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
-import { ReportStore } from '@dirsync/reports';
+import { type Report, ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
 import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
 import { createKeys } from './keys.js';
+import { RedisManagerWaitClock } from './manager-wait.js';
+import { reportMissingManagers } from './missing-managers.js';
+import { RedisNoteLedger } from './note-ledger.js';
+import type { OutOfScopeMode } from './out-of-scope.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
@@ -62,6 +66,12 @@ export interface SyncEngineSettings {
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
+  /** MANAGER_WAIT_HOURS in ms: a manager missing this long is reported once. Default 24 h. */
+  managerWaitMs?: number | undefined;
+  /** OUT_OF_SCOPE: what happens to a synced person whose record no longer maps. Default `deactivate`. */
+  outOfScope?: OutOfScopeMode | undefined;
+  /** The clock (epoch ms); injectable so tests need no sleeps. Default `Date.now`. */
+  now?: (() => number) | undefined;
   logger?: Logger | undefined;
   hooks?: SyncEngineHooks | undefined;
 }
@@ -78,6 +88,8 @@ export interface SyncEngine {
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
   preview(event: HrEvent): Promise<PreviewResult>;
+  /** Reports, once each, people whose manager is still missing after the wait (the sweeper calls it). */
+  reportMissingManagers(): Promise<Report | undefined>;
   /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
   probeTarget(signal?: AbortSignal): Promise<void>;
   /** Closes the target clients (not Redis, which belongs to the host). */
@@ -123,6 +135,8 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
+  const now = settings.now ?? Date.now;
+  const managerWaits = new RedisManagerWaitClock({ redis, keys });
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -130,6 +144,10 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
+    notes: new RedisNoteLedger({ redis, keys }),
+    managerWaits,
+    outOfScope: settings.outOfScope ?? 'deactivate',
+    now,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -160,6 +178,16 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     batches,
     reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions),
+    reportMissingManagers: () =>
+      reportMissingManagers({
+        waits: managerWaits,
+        people,
+        mapping,
+        cache,
+        reports,
+        waitMs: settings.managerWaitMs ?? 24 * 3_600_000,
+        now,
+      }),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
