@@ -21,6 +21,8 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     protectedUsers: config.PROTECTED_USERS,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
     userAgent: 'dirsync-preview',
+    managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
+    outOfScope: config.OUT_OF_SCOPE,
     logger,
   };
 }

@@ -59,6 +59,13 @@ export const syncEnv = {
       .default(10),
   ),
   RECONCILE_MAX_DEACTIVATE_COUNT: envInt({ min: 0 }),
+  /** A person whose manager has not appeared after this many hours is reported once (`manager_missing`). */
+  MANAGER_WAIT_HOURS: envInt({ default: 24, min: 1, max: 8760 }),
+  /** A synced person whose record no longer maps: deactivated (default), or left as is and reported once. */
+  OUT_OF_SCOPE: z.preprocess(
+    unsetIfEmpty,
+    z.enum(['deactivate', 'leave'], { error: 'must be deactivate or leave' }).default('deactivate'),
+  ),
 };
 
 /** The OAuth host: `GENESYS_LOGIN_URL`, else the API host with `api.` replaced by `login.` (Genesys's rule). */

@@ -201,13 +201,13 @@ export class PersonSyncer {
     return newlyKnown ? this.options.waitlist.releaseManagerWaiters(externalId) : [];
   }
 
-  /** A person whose record no longer maps: never synced, skipped; synced before, per OUT_OF_SCOPE. */
+  /** Record no longer maps: never synced, skipped; synced before, per OUT_OF_SCOPE (deactivated as a leaver). */
   private async outOfScope(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
     return handleOutOfScope(state, {
       cache: this.options.cache,
       notes: this.options.notes,
       mode: this.options.outOfScope ?? 'deactivate',
-      deactivate: () => this.deactivate(state, caller),
+      deactivate: () => this.deactivate({ ...state, active: false }, caller),
       skip: (notes) => this.synced('skipped', caller, notes),
     });
   }

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { type EngineHarness, hr, startEngineHarness } from './engine-harness.js';
 
 async function userNameOf(h: EngineHarness, externalId: string): Promise<string | undefined> {
-  return (await h.sim.admin.getUserByExternalId(externalId))?.user.userName;
+  return (await h.sim.admin.getUserByExternalId(externalId))?.user?.userName;
 }
 
 /** Creates people with their default addresses, then syncs one batch of renames and returns it. */
