@@ -35,6 +35,8 @@ export async function settleRenames(input: RenameRoundsInput): Promise<Map<strin
   const last = new Map(input.blocked.map((b) => [b.externalId, b.ran]));
   const parked = new Set<string>();
   const runs = new Map<string, number>();
+  // A quarantine stops everyone: the caller files it and returns.
+  let stopped = false;
   const run = async (externalId: string, park: boolean) => {
     runs.set(externalId, (runs.get(externalId) ?? 0) + 1);
     const ran = await input.run(externalId, park);
@@ -42,13 +44,15 @@ export async function settleRenames(input: RenameRoundsInput): Promise<Map<strin
     const before = last.get(externalId);
     if (before?.kind === 'retry') addRequests(ran, before.failure.requests);
     last.set(externalId, ran);
+    if (ran.kind === 'quarantined') stopped = true;
     return ran;
   };
   const settled = (externalId: string) =>
     input.handled(externalId) || (last.has(externalId) && !waiting.has(externalId));
-  while (waiting.size > 0) {
+  while (waiting.size > 0 && !stopped) {
     let progress = false;
     for (const [externalId, holder] of [...waiting]) {
+      if (stopped) break;
       if (waiting.has(holder) && !parked.has(holder)) continue;
       if (!settled(holder) && !runs.has(holder)) {
         // The holder's own rename is pending outside this batch: apply it here.
@@ -67,7 +71,7 @@ export async function settleRenames(input: RenameRoundsInput): Promise<Map<strin
       else if (again) waiting.set(externalId, again);
       progress = true;
     }
-    if (progress) continue;
+    if (progress || stopped) continue;
     // Everyone waits for someone else who waits: a cycle. One steps aside.
     const next = [...waiting.keys()].find((id) => !parked.has(id));
     if (next === undefined) break;
