@@ -226,6 +226,7 @@ function createReconcile(
     reader,
     protectedUsers: settings.protectedUsers ?? [],
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
+    outOfScope: settings.outOfScope ?? 'deactivate',
     enqueue: async (ids, runId) => {
       await hooks.requestSync?.(ids, 'reconcile', runId);
     },
