@@ -1,6 +1,6 @@
 import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
-import { addSyncBatches, type IncomingEvent, type PersonStore } from '@dirsync/sync';
+import { addSyncBatches, type IncomingEvent, type PersonStore, toIncomingEvent } from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 
 export interface AcceptResult {
@@ -36,18 +36,16 @@ export class IngestService {
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {
-    const incoming: IncomingEvent[] = events.map((event, index) => ({
-      idempotencyKey: idempotencyKey({
+    const incoming: IncomingEvent[] = events.map((event, index) => {
+      const key = idempotencyKey({
         eventId: event.id,
         webhookId: meta.webhookId,
         index,
         batch: meta.batch,
         contentHash: () => hashJson(event),
-      }),
-      type: event.event,
-      occurredAtMs: event.occurredAtMs ?? meta.receivedAt,
-      data: event.data,
-    }));
+      });
+      return toIncomingEvent(event, key, meta.receivedAt);
+    });
     const statuses = await this.people.ingest(incoming, meta.receivedAt);
 
     // Only people whose state changed get a trigger: a replay or a late older event enqueues nothing.

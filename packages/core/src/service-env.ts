@@ -47,6 +47,10 @@ export const syncEnv = {
   POLICY_FILE: envString(),
   PROTECTED_USERS: envList(),
   REPORT_RETENTION_DAYS: envInt({ default: 30, min: 1, max: 3650 }),
+  /** A deactivated person's HR fields are dropped this long after the deactivation was applied (a tombstone stays). */
+  /** HR fields kept besides those the mapping and policy read; required for a mapping that reads `$` wholesale. */
+  HR_FIELDS: envList(),
+  PERSON_STATE_RETENTION_DAYS: envInt({ default: 90, min: 1, max: 3650 }),
   AUDIT_LOG: envString(),
   HR_SNAPSHOT: envString(),
   RECONCILE_CRON: envString(),

@@ -1,4 +1,6 @@
 export type { BatchResult } from './batch-runner.js';
+export { IdempotencyConflictError } from './idempotency-conflict.js';
+export { hashEventAsSent, toIncomingEvent } from './incoming-event.js';
 export { createKeys, type SyncKeys } from './keys.js';
 export type { OutOfScopeMode } from './out-of-scope.js';
 export type { IncomingEvent } from './person-state.js';

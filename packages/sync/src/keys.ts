@@ -15,6 +15,8 @@ export interface SyncKeys {
   pending: string;
   /** ZSET externalId → when to check again a person another sync held (the holder may have died). */
   contended: string;
+  /** ZSET externalId → when a deactivated person's state is cut to a tombstone (epoch ms). */
+  retiring: string;
   /** JSON: what the target held for this person after our last read or write. */
   target(externalId: string): string;
   /** SET of people waiting for this manager to exist in the target. */
@@ -45,6 +47,7 @@ export function createKeys(prefix: string): SyncKeys {
     sequence: `${prefix}:seq`,
     pending: `${prefix}:pending`,
     contended: `${prefix}:contended`,
+    retiring: `${prefix}:retiring`,
     target: (id) => `${prefix}:target:${id}`,
     waitingForManager: (id) => `${prefix}:waitmgr:${id}`,
     note: (id, topic) => `${prefix}:note:${topic}:${id}`,

@@ -5,7 +5,7 @@ import type { ManagerWaitClock } from './manager-wait.js';
 import type { PersonReader, SyncMapping, TargetCachePort } from './sync-ports.js';
 
 export interface MissingManagerDeps {
-  waits: ManagerWaitClock;
+  managerWaits: ManagerWaitClock;
   people: PersonReader;
   mapping: SyncMapping;
   cache: TargetCachePort;
@@ -25,18 +25,18 @@ const CHECK_LIMIT = 500;
  */
 export async function reportMissingManagers(deps: MissingManagerDeps): Promise<Report | undefined> {
   const nowMs = deps.now();
-  const due = await deps.waits.overdue(nowMs - deps.waitMs, CHECK_LIMIT);
+  const due = await deps.managerWaits.overdue(nowMs - deps.waitMs, CHECK_LIMIT);
   const discrepancies: Discrepancy[] = [];
   for (const wait of due) {
     const state = await deps.people.get(wait.externalId);
     const mapped = state?.active ? await deps.mapping.evaluate(state.data).catch(() => null) : null;
     const wanted = mapped?.[ENTERPRISE_USER_SCHEMA]?.manager?.externalId;
     if (!state || wanted !== wait.managerExternalId) {
-      await deps.waits.stop(wait.externalId);
+      await deps.managerWaits.stop(wait.externalId);
       continue;
     }
     if (await deps.cache.get(wait.managerExternalId)) continue;
-    if (!(await deps.waits.markReported(wait.externalId))) continue;
+    if (!(await deps.managerWaits.markReported(wait.externalId))) continue;
     const hours = Math.floor((nowMs - wait.sinceMs) / 3_600_000);
     discrepancies.push({
       externalId: wait.externalId,

@@ -39,9 +39,7 @@ export interface PersonSyncerOptions extends TargetCallerOptions {
   logger?: Logger;
   /** Re-sends after a version conflict (contract: at most 3). */
   maxConflictResends?: number;
-  /** Once-only notes. */
   notes: NoteLedger;
-  /** How long people wait for a manager not in the target yet. */
   managerWaits: ManagerWaitClock;
   /** What happens to a synced person whose record no longer maps (default `deactivate`). */
   outOfScope?: OutOfScopeMode;

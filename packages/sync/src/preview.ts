@@ -1,6 +1,7 @@
 import type { HrEvent } from '@dirsync/contracts';
 import type { ScimUser } from '@dirsync/scim';
 import { foldEvent } from './fold-event.js';
+import { toIncomingEvent } from './incoming-event.js';
 import { PREVIEW_MANAGER_WAITS } from './manager-wait.js';
 import { PREVIEW_NOTES } from './note-ledger.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
@@ -27,12 +28,7 @@ export interface PreviewResult {
 export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions): Promise<PreviewResult> {
   const externalId = event.data.externalId;
   const previous = await engine.people.get(externalId);
-  const incoming = {
-    idempotencyKey: event.id ?? 'preview',
-    type: event.event,
-    occurredAtMs: event.occurredAt ? Date.parse(event.occurredAt) : Date.now(),
-    data: event.data,
-  };
+  const incoming = toIncomingEvent(event, event.id ?? 'preview', Date.now());
   const state = foldEvent(previous, incoming, Date.now());
   if (!state) {
     return {

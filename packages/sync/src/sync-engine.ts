@@ -7,7 +7,8 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
-import { createKeys } from './keys.js';
+import { resolveKeptHrFields } from './kept-hr-fields.js';
+import { createKeys, type SyncKeys } from './keys.js';
 import { RedisManagerWaitClock } from './manager-wait.js';
 import { reportMissingManagers } from './missing-managers.js';
 import { RedisNoteLedger } from './note-ledger.js';
@@ -59,10 +60,25 @@ export interface SyncEngineSettings {
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /**
+   * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
+   * reads the record as a whole. Every other HR field is dropped at intake.
+   */
+  hrFields?: readonly string[] | undefined;
+  /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
+  personStateRetentionDays?: number | undefined;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
-    | { snapshotSource: string; maxDeactivatePercent: number; maxDeactivateCount?: number | undefined }
+    | {
+        snapshotSource: string;
+        maxDeactivatePercent: number;
+        maxDeactivateCount?: number | undefined;
+        /** Refuse a plain-http snapshot URL (the apps set it in production). */
+        requireHttps?: boolean | undefined;
+        /** Byte cap of a snapshot download (default: load-snapshot's). */
+        maxDownloadBytes?: number | undefined;
+      }
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
@@ -127,6 +143,10 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     redis,
     keys,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
+    ...(settings.personStateRetentionDays
+      ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
+      : {}),
+    keptFields: resolveKeptHrFields(mapping, settings.hrFields),
   });
   const cache = new TargetCache({ redis, keys });
   const reports = new ReportStore({
@@ -135,8 +155,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
-  const now = settings.now ?? Date.now;
-  const managerWaits = new RedisManagerWaitClock({ redis, keys });
+  const feed = createFeedParts(settings, keys);
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -144,10 +163,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
-    notes: new RedisNoteLedger({ redis, keys }),
-    managerWaits,
-    outOfScope: settings.outOfScope ?? 'deactivate',
-    now,
+    ...feed,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -169,6 +185,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     },
   });
   const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const missing = { ...feed, people, mapping, cache, reports, waitMs: settings.managerWaitMs ?? DAY_MS };
   return {
     people,
     reports,
@@ -178,16 +195,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     batches,
     reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions),
-    reportMissingManagers: () =>
-      reportMissingManagers({
-        waits: managerWaits,
-        people,
-        mapping,
-        cache,
-        reports,
-        waitMs: settings.managerWaitMs ?? 24 * 3_600_000,
-        now,
-      }),
+    reportMissingManagers: () => reportMissingManagers(missing),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
@@ -195,6 +203,19 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       client.close?.();
       reconcile?.close();
     },
+  };
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** What the syncer and the sweeper share for HR feed cases: once-only notes, the manager wait clock, the clock. */
+function createFeedParts(settings: SyncEngineSettings, keys: SyncKeys) {
+  const { redis } = settings;
+  return {
+    notes: new RedisNoteLedger({ redis, keys }),
+    managerWaits: new RedisManagerWaitClock({ redis, keys }),
+    outOfScope: settings.outOfScope ?? ('deactivate' as const),
+    now: settings.now ?? Date.now,
   };
 }
 
@@ -223,6 +244,10 @@ function createReconcile(
   const runner = new ReconcileRunner({
     ...parts,
     snapshotSource: options.snapshotSource,
+    snapshotOptions: {
+      requireHttps: options.requireHttps ?? false,
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    },
     reader,
     protectedUsers: settings.protectedUsers ?? [],
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },

@@ -1,40 +1,23 @@
-import { type HrEvent, hrEventSchema, parseIsoInstant } from '@dirsync/contracts';
+import { type HrEvent, hrEventSchema } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
-import type { IncomingEvent } from '../src/person-state.js';
+import { toIncomingEvent } from '../src/incoming-event.js';
 import { type EngineHarness, hr, startEngineHarness } from './engine-harness.js';
 
 /**
- * Issue 21, "ordering at full precision", end to end: events parsed as the API parses them, ingested and synced.
- * Needs the person store to compare `occurredAt` at full precision (issue 14's INGEST change); it fails where
- * the store still compares milliseconds. (After that merge, `toIncomingEvent` from `@dirsync/sync` does what
- * `ingestAsTheApi` spells out here.)
+ * Issue 21, "ordering at full precision", end to end: events parsed by the webhook schema and handed to the person
+ * store as the ingest API hands them (`toIncomingEvent`), then synced to the simulator.
  */
-
-/** Nanoseconds below the millisecond, as the API hands them to the person store (`occurredAtNs`). */
-function nanosOfMs(occurredAt: string | undefined): number {
-  if (!occurredAt) return 0;
-  const read = parseIsoInstant(occurredAt);
-  return read.ok ? read.instant.nanosOfMs : 0;
-}
 
 let delivered = 0;
 
-/** Ingests events the way the ingest API does: parsed by the webhook schema, handed over with their instant. */
 async function ingestAsTheApi(h: EngineHarness, bodies: unknown[]) {
   const events: HrEvent[] = bodies.map((body) => hrEventSchema.parse(body));
   const now = Date.now();
-  const incoming = events.map(
-    (e) =>
-      ({
-        idempotencyKey: e.id ?? `precision-${++delivered}`,
-        type: e.event,
-        occurredAtMs: e.occurredAtMs ?? now,
-        occurredAtNs: nanosOfMs(e.occurredAt),
-        data: e.data,
-      }) as IncomingEvent,
+  return h.engine.people.ingest(
+    events.map((e) => toIncomingEvent(e, `precision-${++delivered}`, now)),
+    now,
   );
-  return h.engine.people.ingest(incoming, now);
 }
 
 describe('occurredAt is compared at the precision it was sent', () => {

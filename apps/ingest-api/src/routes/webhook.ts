@@ -1,4 +1,5 @@
 import type { Logger } from '@dirsync/core';
+import { IdempotencyConflictError } from '@dirsync/sync';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ApiError, serviceUnavailable } from '../api-error.js';
 import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
@@ -26,6 +27,24 @@ const requireJson: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** The same idempotency key with other content: 409 naming the key (and where it is); nothing was stored. */
+function idempotencyConflict(error: IdempotencyConflictError, batch: boolean): ApiError {
+  return new ApiError(
+    409,
+    'idempotency_conflict',
+    `idempotency key "${error.idempotencyKey}" was already used for this person with different content; nothing was accepted`,
+    {
+      details: [
+        {
+          field: batch ? `events[${error.index}]` : '(body)',
+          key: error.idempotencyKey,
+          externalId: error.externalId,
+        },
+      ],
+    },
+  );
+}
 
 export function webhookRouter(deps: {
   verifier: SignatureVerifier;
@@ -63,6 +82,7 @@ export function webhookRouter(deps: {
           result = await deps.ingest.accept(events, { webhookId, batch, receivedAt });
         } catch (error) {
           if (isRedisUnavailable(error)) throw serviceUnavailable(error);
+          if (error instanceof IdempotencyConflictError) throw idempotencyConflict(error, batch);
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -84,7 +104,7 @@ export function webhookRouter(deps: {
           ids: result.ids,
         });
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
+        if (error instanceof ApiError && [400, 401, 409].includes(error.status)) {
           deps.metrics.webhookEvents.inc({ result: 'rejected' });
         }
         throw error;

@@ -14,7 +14,7 @@ import type { PersonStore } from '../person-store.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
 
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
-import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
+import { type HrSnapshot, type LoadSnapshotOptions, loadSnapshot } from './load-snapshot.js';
 
 /** What reconcile needs from the SCIM client: every user, inactive included, page by page. */
 export interface DirectoryReader {
@@ -33,6 +33,8 @@ export interface ReconcileProgress {
 
 export interface ReconcileRunnerOptions {
   snapshotSource: string;
+  /** How a snapshot URL is fetched: https only (production), the download cap. */
+  snapshotOptions?: LoadSnapshotOptions;
   reader: DirectoryReader;
   mapping: SyncMapping;
   policy: SyncPolicy;
@@ -81,7 +83,7 @@ export class ReconcileRunner {
       await request.onProgress?.(p);
     };
     await progress({ phase: 'snapshot' });
-    const snapshot = await loadSnapshot(options.snapshotSource);
+    const snapshot = await loadSnapshot(options.snapshotSource, options.snapshotOptions);
     await progress({ phase: 'reading-target', hrRecords: snapshot.records.length, targetUsersRead: 0 });
 
     const targetUsers: ScimUser[] = [];
