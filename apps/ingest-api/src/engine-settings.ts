@@ -25,6 +25,8 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
     hrFields: config.HR_FIELDS,
     userAgent: 'dirsync-preview',
+    managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
+    outOfScope: config.OUT_OF_SCOPE,
     logger,
   };
 }

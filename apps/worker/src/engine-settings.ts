@@ -45,6 +45,8 @@ export function workerEngineSettings(
         }
       : undefined,
     userAgent: 'dirsync-worker',
+    managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
+    outOfScope: config.OUT_OF_SCOPE,
     logger,
     hooks,
   };

@@ -13,6 +13,7 @@ export interface WorkerMetrics {
   quarantined: Gauge;
   queueLagSeconds: Histogram;
   budgetWaitSeconds: Histogram;
+  managersMissing: Counter;
 }
 
 /** Prometheus metrics of a worker process. */
@@ -66,6 +67,11 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: 'dirsync_sync_queue_lag_seconds',
       help: 'Time from a job being queued to a worker starting it',
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers,
+    }),
+    managersMissing: new Counter({
+      name: 'dirsync_managers_missing_total',
+      help: 'People reported because their manager had not appeared after MANAGER_WAIT_HOURS',
       registers,
     }),
     budgetWaitSeconds: new Histogram({

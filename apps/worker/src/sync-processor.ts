@@ -24,6 +24,8 @@ export interface SyncProcessorDeps {
   logger: Logger;
   /** People pending longer than this are triggered again by the sweeper. */
   sweepStaleMs: number;
+  /** Reports, once each, people whose manager is still missing after MANAGER_WAIT_HOURS. */
+  reportMissingManagers: SyncEngine['reportMissingManagers'];
 }
 
 /** Job result stored by BullMQ and shown in the dashboard (ids and counts only). */
@@ -33,6 +35,8 @@ export interface SyncJobResult {
   failed?: string[];
   superseded?: boolean;
   triggered?: number;
+  /** The report of managers still missing, when the sweep found any. */
+  missingManagersReportId?: string;
 }
 
 function isFinalAttempt(job: Job): boolean {
@@ -169,7 +173,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
           });
           await addSyncBatches(queue, due, 'sweep');
         }
-        return { triggered: due.length };
+        const missing = await deps.reportMissingManagers();
+        if (!missing) return { triggered: due.length };
+        metrics.managersMissing.inc(missing.discrepancies.length);
+        return { triggered: due.length, missingManagersReportId: missing.id };
       }
       default:
         throw new UnrecoverableError(`unknown job name "${job.name}" on the sync queue`);

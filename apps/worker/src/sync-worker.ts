@@ -27,6 +27,7 @@ export async function startSyncWorker(
     metrics,
     logger,
     sweepStaleMs: config.SWEEP_STALE_SECONDS * 1000,
+    reportMissingManagers: () => engine.reportMissingManagers(),
   });
   // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
   const syncConnection = createRedis(config.REDIS_URL, {

@@ -75,6 +75,13 @@ export const syncEnv = {
   ),
   /** Days before a future hire's start that their user is created, inactive (0: created at the start). */
   PREHIRE_DAYS: envInt({ default: 0, min: 0, max: 365 }),
+  /** A person whose manager has not appeared after this many hours is reported once (`manager_missing`). */
+  MANAGER_WAIT_HOURS: envInt({ default: 24, min: 1, max: 8760 }),
+  /** A synced person whose record no longer maps: deactivated (default), or left as is and reported once. */
+  OUT_OF_SCOPE: z.preprocess(
+    unsetIfEmpty,
+    z.enum(['deactivate', 'leave'], { error: 'must be deactivate or leave' }).default('deactivate'),
+  ),
 };
 
 function isKnownTimeZone(zone: string): boolean {

@@ -297,6 +297,17 @@ describe('diffUser', () => {
       expect(diffUser(current, user({ roles: [{ value: 'agent' }] }), options)).toEqual([]);
     });
 
+    it('compares role names case-insensitively: the target spelling another case is no change', () => {
+      const current = user({ roles: [{ value: 'Agent' }, { value: 'employee' }] });
+      expect(diffUser(current, user({ roles: [{ value: 'agent' }] }), options)).toEqual([]);
+      const managed = { ...options, managedRoles: new Set(['Agent', 'supervisor']) };
+      // A managed role no longer wanted is removed as the target spells it; another case of a wanted one stays.
+      const both = user({ roles: [{ value: 'Agent' }, { value: 'supervisor' }] });
+      expect(diffUser(both, user({ roles: [{ value: 'AGENT' }] }), managed)).toEqual([
+        { op: 'remove', path: 'roles[value eq "supervisor"]' },
+      ]);
+    });
+
     it('escapes role names in removal paths', () => {
       const managedRoles = new Set(['say "hi" \\ now']);
       const current: ScimUser = { roles: [{ value: 'say "hi" \\ now' }] };

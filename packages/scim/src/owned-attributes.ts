@@ -208,6 +208,11 @@ function evaluateTyped(
   return diff;
 }
 
+/** Role names compare case-insensitively: Genesys matches them so (`Agent` and `agent` are one role). */
+function foldRole(role: string): string {
+  return role.toLowerCase();
+}
+
 function evaluateRoles(
   current: ScimUser,
   desired: ScimUser,
@@ -215,20 +220,28 @@ function evaluateRoles(
 ): AttributeDiff {
   const have = roleNames(current);
   const want = roleNames(desired);
-  const haveSet = new Set(have);
-  const wantSet = new Set(want);
+  const haveSet = new Set(have.map(foldRole));
+  const wantSet = new Set(want.map(foldRole));
   // Sorted so the operations do not depend on the order the target or the mapping listed roles in.
-  const toAdd = want.filter((role) => !haveSet.has(role)).sort();
-  const toRemove = have.filter((role) => managedRoles.has(role) && !wantSet.has(role)).sort();
+  const toAdd = want.filter((role) => !haveSet.has(foldRole(role))).sort();
+  // A removal names the role as the target spells it.
+  const toRemove = have.filter((role) => managedRoles.has(role) && !wantSet.has(foldRole(role))).sort();
   const ops: PatchOperation[] = toRemove.map((role) => ({
     op: 'remove',
     path: valuePath('roles', 'value', role),
   }));
   if (toAdd.length > 0) ops.push({ op: 'add', path: 'roles', value: toAdd.map((value) => ({ value })) });
   const kept = have.filter((role) => !managedRoles.has(role));
+  // Expected in the target's spelling where it holds the role already, so a case difference is no mismatch.
+  const spelled = new Map(have.map((role) => [foldRole(role), role]));
+  const expected = new Map<string, string>();
+  for (const role of [...want, ...kept]) {
+    const fold = foldRole(role);
+    if (!expected.has(fold)) expected.set(fold, spelled.get(fold) ?? role);
+  }
   return {
     field: 'roles',
-    expected: [...new Set([...want, ...kept])].sort(),
+    expected: [...expected.values()].sort(),
     actual: [...have].sort(),
     ops,
   };

@@ -7,6 +7,7 @@ import type { PersonState } from './person-state.js';
 import type { PersonStore } from './person-store.js';
 import type { PersonSyncFailure } from './person-sync-result.js';
 import type { PersonSyncer } from './person-syncer.js';
+import { blockedBy, settleRenames } from './rename-rounds.js';
 import type { TargetHealth } from './target-health.js';
 
 /** What one run of a batch came to. */
@@ -75,26 +76,43 @@ export class BatchRunner {
       quietUntil: (state: PersonState) => this.quietUntil(state),
     };
     const logger = input.logger ?? this.options.logger;
-    for (const externalId of input.externalIds) {
-      if (draft.entries.has(externalId)) continue;
-      input.signal?.throwIfAborted();
-      const ran: PersonRunResult = await runPerson(
-        deps,
-        externalId,
-        { signal: input.signal, logger },
-        failures,
-      );
-      if (ran.kind === 'quarantined') {
-        // People found held by another sync still need their re-check, whatever stops this run.
-        await people.markContended(contended);
-        return { kind: 'quarantined', reason: ran.reason };
-      }
+    const runOne = (externalId: string, park = false) =>
+      runPerson(deps, externalId, { signal: input.signal, logger, park }, failures);
+    const blocked: Array<{ externalId: string; holder: string; ran: PersonRunResult }> = [];
+    // Files one person's run; a quarantine stops the whole run (its reason is returned).
+    const take = async (externalId: string, ran: PersonRunResult): Promise<string | undefined> => {
+      if (ran.kind === 'quarantined') return ran.reason;
       if (ran.kind === 'resting') resting.push({ externalId, dueAt: ran.dueAt });
       else if (ran.kind === 'retry') retryable.push({ externalId, failure: ran.failure });
       else {
         if (ran.kind === 'contended') contended.push(externalId);
         await drafts.record(input.jobId, externalId, ran.entry);
       }
+      return undefined;
+    };
+    let stopped: string | undefined;
+    for (const externalId of input.externalIds) {
+      if (draft.entries.has(externalId)) continue;
+      input.signal?.throwIfAborted();
+      const ran = await runOne(externalId);
+      const holder = blockedBy(ran);
+      if (holder !== undefined) blocked.push({ externalId, holder, ran });
+      else stopped = await take(externalId, ran);
+      if (stopped) break;
+    }
+    if (!stopped && blocked.length > 0) {
+      // Renames that wait for each other's: run again in an order that lets each go through.
+      const inBatch = new Set(input.externalIds);
+      const settled = await settleRenames({ blocked, handled: (id) => inBatch.has(id), run: runOne });
+      for (const [externalId, ran] of settled) {
+        stopped = await take(externalId, ran);
+        if (stopped) break;
+      }
+    }
+    if (stopped) {
+      // People found held by another sync still need their re-check, whatever stops this run.
+      await people.markContended(contended);
+      return { kind: 'quarantined', reason: stopped };
     }
     await people.markContended(contended);
     if (resting.length > 0) {
@@ -139,7 +157,9 @@ export class BatchRunner {
       origin: input.origin,
     });
     for (const note of draft.notes) builder.addDiscrepancy(note);
-    for (const externalId of input.externalIds) {
+    // People run for a rename that waited on them (holders outside the batch) are reported here too.
+    const extra = [...draft.entries.keys()].filter((id) => !input.externalIds.includes(id));
+    for (const externalId of [...input.externalIds, ...extra]) {
       const entry = draft.entries.get(externalId);
       if (entry?.result) builder.record(entry.result, entry.discrepancies ?? []);
       else if (entry?.coalesced) builder.markCoalesced(externalId);

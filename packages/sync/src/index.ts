@@ -3,6 +3,7 @@ export { type EffectiveIngestStatus, ingestEffective } from './effective-intake.
 export { IdempotencyConflictError } from './idempotency-conflict.js';
 export { hashEventAsSent, toIncomingEvent } from './incoming-event.js';
 export { createKeys, type SyncKeys } from './keys.js';
+export type { OutOfScopeMode } from './out-of-scope.js';
 export type { IncomingEvent } from './person-state.js';
 export { PersonStore } from './person-store.js';
 export type { PreviewResult } from './preview.js';

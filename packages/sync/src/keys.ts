@@ -21,6 +21,12 @@ export interface SyncKeys {
   target(externalId: string): string;
   /** SET of people waiting for this manager to exist in the target. */
   waitingForManager(managerExternalId: string): string;
+  /** Marker: a once-only note on this person (e.g. `self-manager`, `out-of-scope`) was reported. */
+  note(externalId: string, topic: string): string;
+  /** ZSET externalId → since when they wait for their manager (`+inf` once reported missing). */
+  managerWaitSince: string;
+  /** Hash externalId → the manager's externalId they wait for. */
+  managerWaitFor: string;
   /** Hash of outcomes settled so far by one batch job (survives its retries). */
   draft(jobId: string): string;
   /** ZSET of request timestamps in the sliding window. */
@@ -50,6 +56,9 @@ export function createKeys(prefix: string): SyncKeys {
     retiring: `${prefix}:retiring`,
     target: (id) => `${prefix}:target:${id}`,
     waitingForManager: (id) => `${prefix}:waitmgr:${id}`,
+    note: (id, topic) => `${prefix}:note:${topic}:${id}`,
+    managerWaitSince: `${prefix}:mgrwait:since`,
+    managerWaitFor: `${prefix}:mgrwait:for`,
     draft: (jobId) => `${prefix}:draft:${jobId}`,
     budgetWindow: `${prefix}:budget:window`,
     blockedUntil: `${prefix}:budget:blocked-until`,

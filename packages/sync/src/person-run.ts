@@ -95,7 +95,7 @@ function keepLock(people: PersonStore, lock: PersonLock, log: Logger | undefined
 export async function runPerson(
   deps: PersonRunDeps,
   externalId: string,
-  input: { signal?: AbortSignal | undefined; logger?: Logger | undefined },
+  input: { signal?: AbortSignal | undefined; logger?: Logger | undefined; park?: boolean | undefined },
   failures: FailedPerson[],
 ): Promise<PersonRunResult> {
   const { people, syncer } = deps;
@@ -126,7 +126,11 @@ export async function runPerson(
     const discrepancies: Discrepancy[] = [];
     while (state) {
       if (state.rev > state.appliedRev) {
-        const result = await syncer.sync(state, { correlationId: state.correlationId, signal: input.signal });
+        const result = await syncer.sync(
+          state,
+          { correlationId: state.correlationId, signal: input.signal },
+          { park: input.park === true },
+        );
         requests += result.requests;
         correlationId = state.correlationId;
         discrepancies.push(...result.discrepancies);

@@ -1,11 +1,17 @@
-import { DirsyncError, type Logger } from '@dirsync/core';
+import type { Logger } from '@dirsync/core';
 import type { Discrepancy, Outcome } from '@dirsync/reports';
 import { compareUser, diffUser, type PatchOperation, projectOwned, type ScimUser } from '@dirsync/scim';
 import { classifyFailure } from './classify-failure.js';
 import { ManagerResolver } from './manager-resolver.js';
+import type { ManagerWaitClock } from './manager-wait.js';
+import type { NoteLedger } from './note-ledger.js';
+import { handleOutOfScope, type OutOfScopeMode } from './out-of-scope.js';
 import { patchUntilTaken } from './patch-loop.js';
 import type { PersonState } from './person-state.js';
 import type { PersonSyncResult } from './person-sync-result.js';
+import { parkOps, RenameCoordinator } from './rename-coordinator.js';
+import { RenameBlockedError } from './rename-errors.js';
+import { checkRoles } from './role-check.js';
 import type { PrehireReader } from './scheduled-changes.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
 import type {
@@ -14,6 +20,7 @@ import type {
   RequestContext,
   ScimTarget,
   SyncMapping,
+  SyncOptions,
   SyncPolicy,
   TargetCachePort,
 } from './sync-ports.js';
@@ -35,15 +42,15 @@ export interface PersonSyncerOptions extends TargetCallerOptions {
   logger?: Logger;
   /** Re-sends after a version conflict (contract: at most 3). */
   maxConflictResends?: number;
+  notes: NoteLedger;
+  managerWaits: ManagerWaitClock;
+  /** What happens to a synced person whose record no longer maps (default `deactivate`). */
+  outOfScope?: OutOfScopeMode;
+  /** The clock (epoch ms); injectable so tests need no sleeps. */
+  now?: () => number;
 }
 
 type Written = { user?: ScimUser | undefined; version?: string | undefined; scimId?: string | undefined };
-
-function roleNames(user: ScimUser): string[] {
-  return (user.roles ?? [])
-    .map((r) => r.value)
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
-}
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
@@ -60,6 +67,7 @@ export class PersonSyncer {
   private readonly protectedUsers: Set<string>;
   private readonly locator: UserLocator;
   private readonly managers: ManagerResolver;
+  private readonly renames: RenameCoordinator;
 
   constructor(options: PersonSyncerOptions) {
     this.options = options;
@@ -67,15 +75,21 @@ export class PersonSyncer {
     this.owned = [...new Set([...options.mapping.owned, 'externalId'])];
     this.protectedUsers = new Set([...(options.protectedUsers ?? [])].map((u) => u.toLowerCase()));
     this.locator = new UserLocator(options);
-    this.managers = new ManagerResolver({ ...options, project: (u) => projectOwned(u, this.diffOptions()) });
+    this.managers = new ManagerResolver({
+      ...options,
+      now: options.now ?? Date.now,
+      project: (u) => projectOwned(u, this.diffOptions()),
+    });
+    this.renames = new RenameCoordinator(options);
   }
 
-  async sync(state: PersonState, ctx: RequestContext = {}): Promise<PersonSyncResult> {
+  async sync(state: PersonState, ctx: RequestContext = {}, how: SyncOptions = {}): Promise<PersonSyncResult> {
     const caller = new TargetCaller(this.options, {
       ...ctx,
       correlationId: ctx.correlationId ?? state.correlationId,
     });
     try {
+      if (how.park && state.active) return await this.park(state, caller);
       if (state.active) return await this.upsert(state, caller, false);
       // A future hire is created (and kept) inactive, roles and all, until the start activates them.
       if (await this.options.prehires?.isPrehire(state.externalId))
@@ -98,15 +112,31 @@ export class PersonSyncer {
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
     const mapped = await this.options.mapping.evaluate(state.data);
-    if (!mapped) return this.synced('skipped', caller, []);
-    const refused = this.checkPolicy(state, mapped, caller);
-    if (refused) return refused;
+    if (!mapped) return this.outOfScope(state, caller);
+    const decision = checkRoles(this.options.policy, state, mapped, caller);
+    if (decision.kind !== 'allowed') return decision;
 
     const desired: ScimUser = structuredClone(mapped);
     desired.externalId = externalId;
     if (prehire) desired.active = false;
-    await this.managers.resolve(desired, externalId, caller);
+    // Granted as the policy spells the role; the diff keeps the target's own spelling where it has the role.
+    if (desired.roles) desired.roles = decision.roles.map((value) => ({ value }));
+    const notes = await this.managers.resolve(desired, externalId, caller);
+    const write = () => this.write(state, desired, caller);
+    const result = await write().catch((error: unknown) =>
+      this.renames.afterConflict(error, desired, caller, write),
+    );
+    result.discrepancies.unshift(...notes);
+    return result;
+  }
 
+  /** Creates, adopts or PATCHes the person's user into `desired`. */
+  private async write(
+    state: PersonState,
+    desired: ScimUser,
+    caller: TargetCaller,
+  ): Promise<PersonSyncResult> {
+    const externalId = state.externalId;
     const cached = await this.options.cache.get(externalId);
     let located: LocatedUser | undefined = await this.locator.locate(state, cached, caller);
     if (!located) {
@@ -119,7 +149,9 @@ export class PersonSyncer {
     const newlyKnown = !cached || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
       const ops = diffUser(current, desired, this.diffOptions());
-      if (current.active === false && !prehire) ops.push({ op: 'replace', path: 'active', value: true });
+      // A pre-hire stays inactive until the start (desired.active false); anyone else inactive is reactivated.
+      if (current.active === false && desired.active !== false)
+        ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
     if (patched.kind === 'gone') {
@@ -130,47 +162,13 @@ export class PersonSyncer {
       return this.finishWrite(state, desired, 'created', created, caller, true);
     }
     if (patched.kind === 'unchanged') {
-      await this.remember(externalId, {
-        scimId: located.scimId,
-        version: patched.version,
-        user: patched.user,
-      });
+      await this.remember(externalId, { ...patched, scimId: located.scimId });
       const resync = await this.releaseWaiters(externalId, newlyKnown);
       return this.synced('unchanged', caller, [], located.scimId, resync);
     }
     const outcome = patched.wasInactive ? 'reactivated' : 'updated';
     const written = { ...patched, scimId: located.scimId };
     return this.finishWrite(state, desired, outcome, written, caller, newlyKnown);
-  }
-
-  /** A refusal by the role policy, or undefined when the roles are allowed. */
-  private checkPolicy(
-    state: PersonState,
-    mapped: ScimUser,
-    caller: TargetCaller,
-  ): PersonSyncResult | undefined {
-    const decision = this.options.policy.evaluate({
-      externalId: state.externalId,
-      departmentCode: state.data.departmentCode,
-      roles: roleNames(mapped),
-    });
-    if (decision.allowed) return undefined;
-    const discrepancies: Discrepancy[] = decision.violations.map((v) => ({
-      externalId: state.externalId,
-      correlationId: caller.context.correlationId ?? '',
-      type: 'policy_violation',
-      field: 'roles',
-      expected: v.allowedRoles,
-      actual: v.role,
-      detail: v.message,
-    }));
-    return {
-      kind: 'failed',
-      retryable: false,
-      error: new DirsyncError('policy_violation', decision.violations.map((v) => v.message).join('; ')),
-      discrepancies,
-      requests: caller.requests,
-    };
   }
 
   private patch(
@@ -213,6 +211,28 @@ export class PersonSyncer {
   /** A person newly known in the target may be the manager others wait for. */
   private async releaseWaiters(externalId: string, newlyKnown: boolean): Promise<string[]> {
     return newlyKnown ? this.options.waitlist.releaseManagerWaiters(externalId) : [];
+  }
+
+  /** Record no longer maps: never synced, skipped; synced before, per OUT_OF_SCOPE (deactivated as a leaver). */
+  private async outOfScope(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
+    return handleOutOfScope(state, {
+      cache: this.options.cache,
+      notes: this.options.notes,
+      mode: this.options.outOfScope ?? 'deactivate',
+      deactivate: () => this.deactivate({ ...state, active: false }, caller),
+      skip: (notes) => this.synced('skipped', caller, notes),
+    });
+  }
+
+  /** Steps aside to a unique temporary userName so a cycle of renames can go round; the rename itself follows. */
+  private async park(state: PersonState, caller: TargetCaller): Promise<never> {
+    const located = await this.locator.locate(state, await this.options.cache.get(state.externalId), caller);
+    if (located) {
+      const patched = await this.patch(located, caller, (current) => parkOps(current, located.scimId));
+      if (patched.kind !== 'gone')
+        await this.remember(state.externalId, { ...patched, scimId: located.scimId });
+    }
+    throw new RenameBlockedError(undefined);
   }
 
   private async deactivate(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {

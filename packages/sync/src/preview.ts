@@ -2,6 +2,8 @@ import type { HrEvent } from '@dirsync/contracts';
 import type { ScimUser } from '@dirsync/scim';
 import { foldEvent } from './fold-event.js';
 import { toIncomingEvent } from './incoming-event.js';
+import { PREVIEW_MANAGER_WAITS } from './manager-wait.js';
+import { PREVIEW_NOTES } from './note-ledger.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
 import { previewNextScheduled, type ScheduledPreview } from './preview-scheduled.js';
@@ -55,6 +57,8 @@ export async function previewEvent(
     target,
     cache: new PreviewCache(engine.cache),
     waitlist: PREVIEW_WAITLIST,
+    notes: PREVIEW_NOTES,
+    managerWaits: PREVIEW_MANAGER_WAITS,
   });
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);

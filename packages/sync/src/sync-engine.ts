@@ -1,14 +1,18 @@
 import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
-import { ReportStore } from '@dirsync/reports';
+import { type Report, ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
 import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
 import { resolveKeptHrFields } from './kept-hr-fields.js';
-import { createKeys } from './keys.js';
+import { createKeys, type SyncKeys } from './keys.js';
+import { RedisManagerWaitClock } from './manager-wait.js';
+import { reportMissingManagers } from './missing-managers.js';
+import { RedisNoteLedger } from './note-ledger.js';
+import type { OutOfScopeMode } from './out-of-scope.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
@@ -84,6 +88,12 @@ export interface SyncEngineSettings {
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
+  /** MANAGER_WAIT_HOURS in ms: a manager missing this long is reported once. Default 24 h. */
+  managerWaitMs?: number | undefined;
+  /** OUT_OF_SCOPE: what happens to a synced person whose record no longer maps. Default `deactivate`. */
+  outOfScope?: OutOfScopeMode | undefined;
+  /** The clock (epoch ms); injectable so tests need no sleeps. Default `Date.now`. */
+  now?: (() => number) | undefined;
   logger?: Logger | undefined;
   hooks?: SyncEngineHooks | undefined;
 }
@@ -106,6 +116,8 @@ export interface SyncEngine {
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
   preview(event: HrEvent): Promise<PreviewResult>;
+  /** Reports, once each, people whose manager is still missing after the wait (the sweeper calls it). */
+  reportMissingManagers(): Promise<Report | undefined>;
   /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
   probeTarget(signal?: AbortSignal): Promise<void>;
   /** Closes the target clients (not Redis, which belongs to the host). */
@@ -163,6 +175,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
   const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
   const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const { keys, budget, health, client, people, cache, schedule, reports } = createParts(settings, mapping);
+  const feed = createFeedParts(settings, keys);
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -171,6 +184,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     people,
     waitlist: people,
     prehires: schedule,
+    ...feed,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -200,6 +214,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     reports,
     prehires: schedule,
   });
+  const missing = { ...feed, people, mapping, cache, reports, waitMs: settings.managerWaitMs ?? DAY_MS };
   return {
     people,
     reports,
@@ -221,6 +236,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       }),
     reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions, schedule),
+    reportMissingManagers: () => reportMissingManagers(missing),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
@@ -228,6 +244,19 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       client.close?.();
       reconcile?.close();
     },
+  };
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** What the syncer and the sweeper share for HR feed cases: once-only notes, the manager wait clock, the clock. */
+function createFeedParts(settings: SyncEngineSettings, keys: SyncKeys) {
+  const { redis } = settings;
+  return {
+    notes: new RedisNoteLedger({ redis, keys }),
+    managerWaits: new RedisManagerWaitClock({ redis, keys }),
+    outOfScope: settings.outOfScope ?? ('deactivate' as const),
+    now: settings.now ?? Date.now,
   };
 }
 
@@ -265,6 +294,7 @@ function createReconcile(
     protectedUsers: settings.protectedUsers ?? [],
     timeZone: settings.hrTimeZone,
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
+    outOfScope: settings.outOfScope ?? 'deactivate',
     enqueue: async (ids, runId) => {
       await hooks.requestSync?.(ids, 'reconcile', runId);
     },

@@ -9,6 +9,12 @@ export interface RequestContext {
   signal?: AbortSignal;
 }
 
+/** How one sync of a person may go beyond the plain write. */
+export interface SyncOptions {
+  /** This person's rename waits in a cycle: step aside to a temporary userName, nothing else. */
+  park?: boolean;
+}
+
 /** What the sync needs from a SCIM client (the real one, or the preview's recording target). */
 export interface ScimTarget {
   getUser(id: string, ctx?: RequestContext): Promise<{ user: ScimUser; version?: string | undefined }>;

@@ -1,6 +1,6 @@
 import { ScimError, type ScimUser } from '@dirsync/scim';
 import type { PersonState } from './person-state.js';
-import { UserNameTakenError } from './sync-errors.js';
+import { UserNameHeldError } from './rename-errors.js';
 import type { ScimTarget, TargetCachePort } from './sync-ports.js';
 import type { CachedTarget } from './target-cache.js';
 import type { TargetCaller } from './target-caller.js';
@@ -82,10 +82,7 @@ export class UserLocator {
 
 /** A user found by userName may be adopted when it has no externalId, or ours. */
 function adoptable(user: ScimUser, externalId: string): LocatedUser {
-  if (user.externalId && user.externalId !== externalId) {
-    throw new UserNameTakenError(
-      `userName is taken by another person in the target (externalId "${user.externalId}", id ${user.id}); fix the HR e-mail or that user, then retry`,
-    );
-  }
+  // Whether that person is moving away from it (a rename in flight) is decided by the caller.
+  if (user.externalId && user.externalId !== externalId) throw new UserNameHeldError(user);
   return { scimId: user.id as string, version: user.meta?.version, user, fromCache: false };
 }

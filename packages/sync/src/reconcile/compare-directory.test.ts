@@ -160,4 +160,36 @@ describe('compareDirectory', () => {
     expect(result.toDeactivate).toEqual([]);
     expect(result.brake.held).toBe(false);
   });
+  it('with OUT_OF_SCOPE=deactivate, an active user whose HR record no longer maps is a deactivation under the brake', () => {
+    const records: HrRecord[] = [
+      { externalId: 'D', workEmail: null },
+      { externalId: 'P', workEmail: null },
+    ];
+    const users = [
+      target('1', 'D'),
+      target('2', 'P'),
+      ...Array.from({ length: 18 }, (_, i) => target(`x${i}`, `X${i}`)),
+    ];
+    const records20 = [...records, ...users.slice(2).map((u) => ({ externalId: String(u.externalId) }))];
+    const base = { protectedUsers: new Set(['p']) };
+    const result = compareDirectory(input(records20, users, { ...base, deactivateOutOfScope: true }));
+    expect(result.outOfScope).toEqual(['D', 'P']);
+    expect(result.orphans).toEqual([
+      { externalId: 'D', scimId: '1', protected: false, outOfScope: true },
+      { externalId: 'P', scimId: '2', protected: true, outOfScope: true },
+    ]);
+    expect(result.toDeactivate).toEqual(['D']);
+    // The brake counts them like leavers; with `leave` they are only out of scope.
+    const braked = compareDirectory(
+      input(records20, users, {
+        ...base,
+        deactivateOutOfScope: true,
+        brake: { maxPercent: 1, override: false },
+      }),
+    );
+    expect(braked.brake.held).toBe(true);
+    expect(braked.toDeactivate).toEqual([]);
+    const left = compareDirectory(input(records20, users, base));
+    expect(left.orphans).toEqual([]);
+  });
 });

@@ -16,6 +16,8 @@ export interface OrphanUser {
   externalId: string;
   scimId: string;
   protected: boolean;
+  /** In HR, but their record no longer maps (OUT_OF_SCOPE=deactivate): deactivated like a leaver. */
+  outOfScope?: boolean;
 }
 
 /** Everything a comparison of the HR snapshot with the target found. */
@@ -43,6 +45,8 @@ export interface CompareDirectoryInput {
   managedRoles: ReadonlySet<string>;
   protectedUsers: ReadonlySet<string>;
   brake: { maxPercent: number; maxCount?: number | undefined; override: boolean };
+  /** OUT_OF_SCOPE=deactivate: an active user whose HR record no longer maps is a deactivation, under the brake. */
+  deactivateOutOfScope?: boolean;
 }
 
 function isProtected(user: ScimUser, protectedUsers: ReadonlySet<string>): boolean {
@@ -99,6 +103,10 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
     if (target?.id) matchedIds.add(target.id);
     if (!mapped) {
       result.outOfScope.push(externalId);
+      if (input.deactivateOutOfScope && target?.id && target.active !== false) {
+        const protectedUser = isProtected(target, input.protectedUsers);
+        result.orphans.push({ externalId, scimId: target.id, protected: protectedUser, outOfScope: true });
+      }
       continue;
     }
     if (!target?.id) {

@@ -8,6 +8,7 @@ import {
   type ReportStore,
 } from '@dirsync/reports';
 import type { ScimUser, UserPage } from '@dirsync/scim';
+import type { OutOfScopeMode } from '../out-of-scope.js';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
 import type { PrehireReader } from '../scheduled-changes.js';
@@ -43,6 +44,8 @@ export interface ReconcileRunnerOptions {
   reports: ReportStore;
   protectedUsers: Iterable<string>;
   brake: { maxPercent: number; maxCount?: number | undefined };
+  /** OUT_OF_SCOPE (default `deactivate`): whether a synced person whose record no longer maps is deactivated. */
+  outOfScope?: OutOfScopeMode | undefined;
   /** Enqueues sync triggers for people whose state the run changed (lower priority than live events). */
   enqueue: (externalIds: string[], runId: string) => Promise<void>;
   logger?: Logger;
@@ -122,6 +125,7 @@ export class ReconcileRunner {
       managedRoles: options.policy.managedRoles,
       protectedUsers: new Set([...options.protectedUsers].map((u) => u.toLowerCase())),
       brake: { ...options.brake, override: request.overrideBrake },
+      deactivateOutOfScope: (options.outOfScope ?? 'deactivate') === 'deactivate',
     });
 
     let enqueued: string[] = [];
@@ -176,10 +180,17 @@ export class ReconcileRunner {
     for (const externalId of comparison.missing) add(externalId, 'user.created');
     for (const drift of comparison.drifted)
       add(drift.externalId, drift.inactive ? 'user.reactivated' : 'user.updated');
-    for (const externalId of comparison.toDeactivate) add(externalId, 'user.deactivated');
+    // Out of scope: the record itself goes in, and the sync deactivates the user it knows (HR state stays active).
+    const outOfScope = new Map(
+      comparison.orphans.filter((o) => o.outOfScope).map((o) => [o.externalId, o.scimId]),
+    );
+    for (const externalId of comparison.toDeactivate)
+      add(externalId, outOfScope.has(externalId) ? 'user.updated' : 'user.deactivated');
 
     // The cached target state is what drifted: forget it so each sync reads the user afresh.
-    await Promise.all(events.map((e) => cache.drop(e.data.externalId)));
+    const reset = (id: string, scimId = outOfScope.get(id)) =>
+      scimId ? cache.set(id, { scimId, syncedAt: Date.now() }) : cache.drop(id);
+    await Promise.all(events.map((e) => reset(e.data.externalId)));
     const statuses = events.length > 0 ? await people.ingest(events) : [];
     const toSync: string[] = [];
     for (const [i, status] of statuses.entries()) {
@@ -245,17 +256,16 @@ export class ReconcileRunner {
     }
     const deactivating = new Set(c.toDeactivate);
     for (const o of c.orphans) {
+      const gone = o.outOfScope ? 'in HR but out of scope (the record no longer maps)' : 'gone from HR';
       const detail = o.protected
-        ? 'active in the target, gone from HR; listed in PROTECTED_USERS, never deactivated'
+        ? `active in the target, ${gone}; listed in PROTECTED_USERS, never deactivated`
         : deactivating.has(o.externalId)
-          ? 'active in the target, gone from HR; deactivation planned'
-          : `active in the target, gone from HR; not deactivated (deletion brake ${c.brake.detail})`;
-      person(
-        o.externalId,
-        deactivating.has(o.externalId) ? 'deactivated' : 'skipped',
-        [{ externalId: o.externalId, scimId: o.scimId, correlationId, type: 'orphan_in_target', detail }],
-        o.scimId,
-      );
+          ? `active in the target, ${gone}; deactivation planned`
+          : `active in the target, ${gone}; not deactivated (deletion brake ${c.brake.detail})`;
+      const type = o.outOfScope ? ('out_of_scope' as const) : ('orphan_in_target' as const);
+      const { externalId, scimId } = o;
+      const outcome = deactivating.has(externalId) ? 'deactivated' : 'skipped';
+      person(externalId, outcome, [{ externalId, scimId, correlationId, type, detail }], scimId);
     }
     for (const u of c.unmatched) {
       builder.addDiscrepancy({
