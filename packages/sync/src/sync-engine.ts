@@ -3,17 +3,24 @@ import type { Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
 import { ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
+import { projectOwned } from '@dirsync/scim';
 import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { DirectoryIndex } from './directory-index.js';
+import { DirectoryIndexBuilder } from './directory-index-builder.js';
+import { IndexingTargetCache } from './indexing-target-cache.js';
 import { createKeys } from './keys.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
-import { ReconcileRunner } from './reconcile/reconcile-runner.js';
+import {
+  type DirectoryReader,
+  ReconcileRunner,
+  type ReconcileRunnerOptions,
+} from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
-import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
 import { type Quarantine, TargetHealth } from './target-health.js';
@@ -33,6 +40,8 @@ export interface SyncEngineHooks {
   onBudgetWait?: (ms: number) => void;
   onTargetResponse?: (info: ScimResponseInfo, priority: BudgetPriority) => void;
 }
+
+const DEFAULT_DIRECTORY_INDEX_MAX_AGE_MS = 24 * 3_600_000;
 
 /** Everything the engine needs; the apps map their environment onto it. */
 export interface SyncEngineSettings {
@@ -55,6 +64,8 @@ export interface SyncEngineSettings {
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /** How long a built directory index is trusted to say "not in the target" (`DIRECTORY_INDEX_MAX_AGE`; 24 h). */
+  directoryIndexMaxAgeMs?: number | undefined;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
@@ -76,6 +87,9 @@ export interface SyncEngine {
   batches: BatchRunner;
   /** Present when `settings.reconcile` is. */
   reconcile: ReconcileRunner | undefined;
+  /** The directory index (age and size) and its builder (a paged read of the whole target). */
+  directoryIndex: DirectoryIndex;
+  indexBuilder: DirectoryIndexBuilder;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
   preview(event: HrEvent): Promise<PreviewResult>;
   /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
@@ -116,14 +130,18 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     keys,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
   });
-  const cache = new TargetCache({ redis, keys });
+  const { directoryIndex, reader, indexBuilder } = createDirectoryIndex(settings, budget, mapping.owned);
+  // Every cache write the sync makes keeps the index current too.
+  const cache = new IndexingTargetCache(new TargetCache({ redis, keys }), directoryIndex);
   const reports = new ReportStore({
     redis,
     prefix: settings.prefix,
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
-  const syncerOptions: PersonSyncerOptions = {
+  // `index` reaches the UserLocator, which reads it only while it is fresh.
+  const syncerOptions: PersonSyncerOptions & { index: DirectoryIndex } = {
+    index: directoryIndex,
     target: client,
     mapping,
     policy,
@@ -142,6 +160,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     people,
     drafts: new BatchDraftStore({ redis, keys }),
     syncer,
+    budget,
     reports,
     health,
     ...(logger ? { logger } : {}),
@@ -150,7 +169,14 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const reconcile = createReconcile(settings, reader, {
+    mapping,
+    policy,
+    people,
+    cache,
+    reports,
+    indexBuilder,
+  });
   return {
     people,
     reports,
@@ -158,41 +184,60 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     health,
     syncer,
     batches,
-    reconcile: reconcile?.runner,
+    reconcile,
+    directoryIndex,
+    indexBuilder,
     preview: (event) => previewEvent(event, syncerOptions),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
     close: () => {
       client.close?.();
-      reconcile?.close();
+      reader.close?.();
     },
   };
 }
 
-/** The reconcile runner and its reader, when the settings ask for reconcile. */
-function createReconcile(
+/** The directory index, the background reader of whole-directory pages, and the index builder on top of it. */
+function createDirectoryIndex(
   settings: SyncEngineSettings,
-  parts: {
-    budget: RequestBudget;
-    mapping: SyncMapping;
-    policy: SyncPolicy;
-    people: PersonStore;
-    cache: TargetCache;
-    reports: ReportStore;
-  },
-): { runner: ReconcileRunner; close(): void } | undefined {
-  const { reconcile: options, hooks = {}, logger } = settings;
-  if (!options) return undefined;
-  // Reconcile reads through its own client at background priority: live events keep most of the budget.
+  budget: RequestBudget,
+  mappingOwned: readonly string[],
+) {
+  const { hooks = {}, logger } = settings;
+  const directoryIndex = new DirectoryIndex({
+    redis: settings.redis,
+    prefix: settings.prefix,
+    maxAgeMs: settings.directoryIndexMaxAgeMs ?? DEFAULT_DIRECTORY_INDEX_MAX_AGE_MS,
+  });
+  // Whole-directory reads (reconcile, index builds) go at background priority: live events keep most of the budget.
   const reader = createTargetClient(settings.target, {
-    budget: parts.budget,
+    budget,
     priority: 'background',
     userAgent: 'dirsync-reconcile',
     logger,
     onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'background')),
   });
-  const runner = new ReconcileRunner({
+  const owned = [...new Set([...mappingOwned, 'externalId'])];
+  const indexBuilder = new DirectoryIndexBuilder({
+    index: directoryIndex,
+    reader,
+    owned,
+    project: (user) => projectOwned(user, { owned }),
+    logger,
+  });
+  return { directoryIndex, reader, indexBuilder };
+}
+
+/** The reconcile runner, when the settings ask for reconcile; it reads through the background reader. */
+function createReconcile(
+  settings: SyncEngineSettings,
+  reader: DirectoryReader,
+  parts: Pick<ReconcileRunnerOptions, 'mapping' | 'policy' | 'people' | 'cache' | 'reports' | 'indexBuilder'>,
+): ReconcileRunner | undefined {
+  const { reconcile: options, hooks = {}, logger } = settings;
+  if (!options) return undefined;
+  return new ReconcileRunner({
     ...parts,
     snapshotSource: options.snapshotSource,
     reader,
@@ -203,5 +248,4 @@ function createReconcile(
     },
     ...(logger ? { logger } : {}),
   });
-  return { runner, close: () => reader.close?.() };
 }

@@ -8,6 +8,7 @@ import {
   type ReportStore,
 } from '@dirsync/reports';
 import type { ScimUser, UserPage } from '@dirsync/scim';
+import type { DirectoryIndexBuilder } from '../directory-index-builder.js';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
@@ -42,6 +43,8 @@ export interface ReconcileRunnerOptions {
   brake: { maxPercent: number; maxCount?: number | undefined };
   /** Enqueues sync triggers for people whose state the run changed (lower priority than live events). */
   enqueue: (externalIds: string[], runId: string) => Promise<void>;
+  /** Refreshes the directory index from the pages the run reads anyway. */
+  indexBuilder?: Pick<DirectoryIndexBuilder, 'startBuild'>;
   logger?: Logger;
 }
 
@@ -84,8 +87,10 @@ export class ReconcileRunner {
     const targetUsers: ScimUser[] = [];
     const ctx: { correlationId: string; signal?: AbortSignal } = { correlationId: request.runId };
     if (request.signal) ctx.signal = request.signal;
+    const indexBuild = options.indexBuilder?.startBuild();
     for await (const page of options.reader.listAllUsers({ includeInactive: true, pageSize: 25 }, ctx)) {
       targetUsers.push(...page.users);
+      await indexBuild?.recordPage(page.users);
       await progress({
         phase: 'reading-target',
         hrRecords: snapshot.records.length,
@@ -94,6 +99,7 @@ export class ReconcileRunner {
       });
     }
 
+    await indexBuild?.complete();
     await progress({
       phase: 'comparing',
       hrRecords: snapshot.records.length,
