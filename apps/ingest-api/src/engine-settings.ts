@@ -20,6 +20,7 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     policyFile: config.POLICY_FILE,
     protectedUsers: config.PROTECTED_USERS,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
     userAgent: 'dirsync-preview',
     logger,
   };

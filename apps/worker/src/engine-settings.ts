@@ -30,6 +30,7 @@ export function workerEngineSettings(
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
     auditLogPath: config.AUDIT_LOG,
     reconcile: config.HR_SNAPSHOT
       ? {

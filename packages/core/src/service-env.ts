@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envHttpUrl, envInt, envList, envLogLevel, envRedisUrl, envString, unsetIfEmpty } from './env.js';
+import { envDurationMs } from './env-duration.js';
 
 /**
  * Environment fragments shared by the apps (contract, "Environment"). Each app composes its own schema from these
@@ -59,6 +60,8 @@ export const syncEnv = {
       .default(10),
   ),
   RECONCILE_MAX_DEACTIVATE_COUNT: envInt({ min: 0 }),
+  /** How long a built directory index is trusted to say "this person is not in Genesys" (milliseconds). */
+  DIRECTORY_INDEX_MAX_AGE: envDurationMs({ default: '24h', min: '1m' }),
 };
 
 /** The OAuth host: `GENESYS_LOGIN_URL`, else the API host with `api.` replaced by `login.` (Genesys's rule). */
