@@ -1,6 +1,7 @@
 import type { ExitRecord } from '@dirsync/harness';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
+import type { RolloutResult } from './rollout.js';
 import type { ScaleOutRun, ScaleOutSettings } from './scale-out.js';
 import type { DirsyncSyncResult, NaiveSyncResult, SyncSettings, WorkloadRun } from './sync-efficiency.js';
 
@@ -40,6 +41,7 @@ export interface BenchResults {
   budgetBound?: DirsyncSyncResult;
   memory?: MemoryResult;
   scaleOut?: { settings: ScaleOutSettings; runs: ScaleOutRun[] };
+  rollout?: RolloutResult;
   /** How every process the bench started ended, and anything the apps printed that is not a JSON log line. */
   processes?: { exits: ExitRecord[]; strayOutput: Array<{ line: string; processes: string[] }> };
   failures: string[];
