@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
 import { type EngineHarness, hr, startEngineHarness } from './engine-harness.js';
@@ -149,4 +152,30 @@ describe('directory index', () => {
       }
     },
   );
+
+  redisTest('a reconcile run refreshes the index from the pages it reads', async ({ redisUrl, prefix }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirindex-'));
+    const snapshotSource = path.join(dir, 'hr.json');
+    fs.writeFileSync(snapshotSource, JSON.stringify([hr('HR-1'), hr('HR-2')]));
+    const h = await startEngineHarness({
+      redisUrl,
+      prefix,
+      settings: { reconcile: { snapshotSource, maxDeactivatePercent: 10 } },
+    });
+    try {
+      await h.sim.admin.seedUsers([
+        { userName: 'hr-1@example.com', externalId: 'HR-1', displayName: 'Synced', active: true },
+      ]);
+      expect((await h.engine.directoryIndex.stats()).builtAt).toBeUndefined();
+      await h.engine.reconcile?.run({ runId: 'dry', apply: false, overrideBrake: false });
+      expect(await h.engine.directoryIndex.stats()).toMatchObject({ users: 1, builtAt: expect.any(Number) });
+      // HR-2 is known to be missing: created with one POST; HR-1 is known: no lookup before its PATCH.
+      const before = await lastSeq(h);
+      await h.sync(await h.send(created(['HR-1', 'HR-2'])));
+      expect((await requestsSince(h, before)).sort()).toEqual(['PATCH', 'POST']);
+    } finally {
+      await h.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
