@@ -10,6 +10,7 @@ import { runMemory } from './memory.js';
 import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
 import { renderBenchmarksSection } from './readme-summary.js';
 import { type BenchResults, buildRows, type Machine, renderMarkdown } from './report.js';
+import { runRollout } from './rollout.js';
 import { runScaleOut } from './scale-out.js';
 import { runSchedule } from './schedule.js';
 import { runDirsyncWorkloads, runNaiveWorkloads, type SyncSettings } from './sync-efficiency.js';
@@ -61,9 +62,21 @@ const SETTINGS = {
     budgetPerMinute: 6000,
   },
   scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
+  // Initial load at a binding budget (people without managers), with the directory index vs lookup-first; then a
+  // burst spread over 30 s on the indexed directory.
+  rollout: {
+    users: setting('BENCH_ROLLOUT_USERS', 2000),
+    budgetPerMinute: setting('BENCH_ROLLOUT_BUDGET', 600),
+    latencyMs: 40,
+    workers: 3,
+    concurrency: 8,
+    deliveryConcurrency: 16,
+    burstRounds: 10,
+    burstSpreadSeconds: setting('BENCH_ROLLOUT_SPREAD_SECONDS', 30),
+  },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'schedule'] as const;
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'schedule', 'rollout'] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -217,6 +230,14 @@ async function main(): Promise<number> {
         });
       },
     );
+    await phase('rollout', 'Rollout: initial load with the directory index vs lookup-first', async (r) => {
+      await r.client.flushall();
+      results.rollout = await runRollout(group, r, SETTINGS.rollout, {
+        prefix: 'bench-rollout',
+        secret,
+        log,
+      });
+    });
   } finally {
     await group.stopAll();
     closeAgent();

@@ -1,6 +1,7 @@
 import type { ExitRecord } from '@dirsync/harness';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
+import type { RolloutResult } from './rollout.js';
 import type { ScaleOutRun, ScaleOutSettings } from './scale-out.js';
 import type { ScheduleResult } from './schedule.js';
 import type { DirsyncSyncResult, NaiveSyncResult, SyncSettings, WorkloadRun } from './sync-efficiency.js';
@@ -42,6 +43,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   schedule?: ScheduleResult;
   scaleOut?: { settings: ScaleOutSettings; runs: ScaleOutRun[] };
+  rollout?: RolloutResult;
   /** How every process the bench started ended, and anything the apps printed that is not a JSON log line. */
   processes?: { exits: ExitRecord[]; strayOutput: Array<{ line: string; processes: string[] }> };
   failures: string[];

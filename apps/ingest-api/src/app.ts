@@ -10,9 +10,11 @@ import { errorHandler } from './api-error.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { rejectOversizedBodies } from './body-size-limit.js';
 import { createDashboard } from './dashboard.js';
+import type { IndexBuildStart } from './index-trigger.js';
 import type { IngestService } from './ingest-service.js';
 import type { ApiMetrics } from './metrics.js';
 import { adminRouter, type ListScheduled, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
+import { adminIndexRouter } from './routes/admin-index.js';
 import { healthRouter } from './routes/health.js';
 import { webhookRouter } from './routes/webhook.js';
 import type { SignatureVerifier } from './webhook-signature.js';
@@ -29,6 +31,7 @@ export interface AppDeps {
   preview: PreviewEvent | undefined;
   previewUnavailable?: string;
   startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
+  startIndexBuild: () => Promise<IndexBuildStart>;
   status: () => Promise<Record<string, unknown>>;
   /** IANA zone of `effectiveAt` dates (`HR_TIMEZONE`; default UTC). */
   timeZone?: string;
@@ -48,6 +51,7 @@ function routeLabel(path: string): string {
     '/admin/reports',
     '/admin/preview',
     '/admin/reconcile',
+    '/admin/index',
     '/admin/status',
     '/admin/scheduled',
   ].includes(path)
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
     '/admin',
     auth,
     guardAdminWrites(),
+    adminIndexRouter({ startIndexBuild: deps.startIndexBuild }),
     adminRouter({
       reports: deps.reports,
       preview: deps.preview,

@@ -9,6 +9,7 @@ import type { AuthThrottle } from './auth-throttle.js';
 import { apiEngineSettings } from './engine-settings.js';
 import { readStatus, watchQuarantine } from './engine-status.js';
 import type { IngestConfig } from './env.js';
+import { createIndexTrigger } from './index-trigger.js';
 import { IngestService } from './ingest-service.js';
 import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
@@ -58,7 +59,7 @@ export interface StartOptions {
   authThrottle?: AuthThrottle;
 }
 
-/** The two queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
+/** The queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
 async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, options: StartOptions) {
   const queueConnection = createRedis(config.REDIS_URL, {
     connectionName: 'dirsync-api-queue',
@@ -74,13 +75,20 @@ async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, op
   };
   const syncQueue = createSyncQueue(queueOptions);
   const reconcileQueue = new Queue<ReconcileJob>(QUEUES.reconcile, queueOptions);
+  const indexQueue = new Queue(QUEUES.directoryIndex, queueOptions);
   syncQueue.on('error', (error) => logger.warn('sync queue error', { err: error }));
   reconcileQueue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
-  return { queueConnection, syncQueue, reconcileQueue };
+  indexQueue.on('error', (error) => logger.warn('directory index queue error', { err: error }));
+  return { queueConnection, syncQueue, reconcileQueue, indexQueue };
 }
 
 /** The dashboard's queues; the sync queue's line says when the sync is quarantined. */
-function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote: () => string) {
+function dashboardQueues(
+  syncQueue: Queue,
+  reconcileQueue: Queue,
+  indexQueue: Queue,
+  quarantineNote: () => string,
+) {
   return [
     {
       queue: syncQueue,
@@ -88,6 +96,11 @@ function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote
       describe: () => quarantineNote() || 'Per-person sync batches and retries',
     },
     { queue: reconcileQueue, displayName: 'reconcile', describe: () => 'Reconcile runs against HR_SNAPSHOT' },
+    {
+      queue: indexQueue,
+      displayName: 'directory index',
+      describe: () => 'Directory index builds (progress: users read, pages)',
+    },
   ];
 }
 
@@ -101,7 +114,12 @@ export async function startIngestApi(
   // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
   const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
-  const { queueConnection, syncQueue, reconcileQueue } = await openQueues(config, redis, logger, options);
+  const { queueConnection, syncQueue, reconcileQueue, indexQueue } = await openQueues(
+    config,
+    redis,
+    logger,
+    options,
+  );
 
   // The API's engine ingests, previews and reads status; it never syncs (a bad mapping or policy stops start-up).
   const engine = await createSyncEngine(apiEngineSettings(config, redis, logger));
@@ -128,7 +146,7 @@ export async function startIngestApi(
   const app = createApp({
     logger,
     redis,
-    queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
+    queues: dashboardQueues(syncQueue, reconcileQueue, indexQueue, quarantine.note),
     ingest: new IngestService({ people, queue: syncQueue, schedule: engine.schedule }),
     timeZone: config.HR_TIMEZONE,
     scheduled: (options) => listScheduled(engine.schedule, options),
@@ -141,6 +159,7 @@ export async function startIngestApi(
       ? undefined
       : 'preview reads the target: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET',
     startReconcile,
+    startIndexBuild: createIndexTrigger(indexQueue),
     status: () => readStatus(engine, syncQueue, reconcileQueue),
   });
 
@@ -163,7 +182,7 @@ export async function startIngestApi(
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await Promise.allSettled([syncQueue.close(), reconcileQueue.close()]);
+        await Promise.allSettled([syncQueue.close(), reconcileQueue.close(), indexQueue.close()]);
         engine.close();
         redis.disconnect();
         queueConnection.disconnect();

@@ -46,7 +46,7 @@ describe('admin routes and dashboard', () => {
         const queues = ((await board.json()) as { queues: Array<{ name: string }> }).queues
           .map((q) => q.name)
           .sort();
-        expect(queues).toEqual(['reconcile', 'sync']);
+        expect(queues).toEqual(['directory-index', 'reconcile', 'sync']);
       } finally {
         await api.close();
       }

@@ -34,6 +34,7 @@ export function workerEngineSettings(
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
     personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
     hrFields: config.HR_FIELDS,
+    directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
     auditLogPath: config.AUDIT_LOG,
     reconcile: config.HR_SNAPSHOT
       ? {

@@ -2,6 +2,8 @@ import { createLogger, createRedis, type Logger } from '@dirsync/core';
 import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { workerEngineHooks, workerEngineSettings } from './engine-settings.js';
 import type { WorkerConfig } from './env.js';
+import { registerIndexMetrics } from './index-metrics.js';
+import { startIndexWorker } from './index-worker.js';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics.js';
 import { startQuarantineProbe } from './quarantine-probe.js';
 import { startReconcileWorker } from './reconcile-worker.js';
@@ -56,6 +58,8 @@ export async function startWorker(
   // Future-dated changes fall due here; overdue ones (after downtime) are applied at the first poll.
   const scheduleRunner = engine.createScheduleRunner();
   scheduleRunner.start();
+  const indexing = await startIndexWorker(config, { redis, engine, logger, workerName });
+  registerIndexMetrics(metrics.registry, engine.directoryIndex);
   const stopProbing = startQuarantineProbe({
     engine,
     queue,
@@ -100,10 +104,10 @@ export async function startWorker(
           () => shutdown.abort(new Error('shutdown')),
           config.SHUTDOWN_GRACE_SECONDS * 1000,
         );
-        await Promise.all([worker.close(), reconcile.worker.close()]);
+        await Promise.all([worker.close(), reconcile.worker.close(), indexing.worker.close()]);
         clearTimeout(grace);
         shutdown.abort(new Error('shutdown'));
-        await Promise.all([queue.close(), reconcile.close()]);
+        await Promise.all([queue.close(), reconcile.close(), indexing.close()]);
         engine.close();
         await new Promise<void>((resolve) => (served ? served.server.close(() => resolve()) : resolve()));
         syncConnection.disconnect();

@@ -6,6 +6,8 @@ export const QUEUES = {
   sync: 'sync',
   /** Full comparisons against the HR snapshot, one at a time. */
   reconcile: 'reconcile',
+  /** Directory index builds (a paged read of every target user), one at a time. */
+  directoryIndex: 'directory-index',
 } as const;
 
 export const JOBS = {
@@ -13,6 +15,7 @@ export const JOBS = {
   syncUser: 'sync-user',
   sweep: 'sweep',
   reconcile: 'reconcile',
+  buildIndex: 'build-index',
 } as const;
 
 /** No job and no report covers more people than this (Genesys pages are 25 users too). */

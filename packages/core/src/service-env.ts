@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envHttpUrl, envInt, envList, envLogLevel, envRedisUrl, envString, unsetIfEmpty } from './env.js';
+import { envDurationMs } from './env-duration.js';
 
 /**
  * Environment fragments shared by the apps (contract, "Environment"). Each app composes its own schema from these
@@ -82,6 +83,8 @@ export const syncEnv = {
     unsetIfEmpty,
     z.enum(['deactivate', 'leave'], { error: 'must be deactivate or leave' }).default('deactivate'),
   ),
+  /** How long a built directory index is trusted to say "this person is not in Genesys" (milliseconds). */
+  DIRECTORY_INDEX_MAX_AGE: envDurationMs({ default: '24h', min: '1m' }),
 };
 
 function isKnownTimeZone(zone: string): boolean {

@@ -8,6 +8,7 @@ import type { PersonStore } from './person-store.js';
 import type { PersonSyncFailure } from './person-sync-result.js';
 import type { PersonSyncer } from './person-syncer.js';
 import { blockedBy, settleRenames } from './rename-rounds.js';
+import type { RequestBudget } from './request-budget.js';
 import type { TargetHealth } from './target-health.js';
 
 /** What one run of a batch came to. */
@@ -36,6 +37,8 @@ export interface BatchRunnerOptions {
   people: PersonStore;
   drafts: BatchDraftStore;
   syncer: Pick<PersonSyncer, 'sync'>;
+  /** The request budget: a person's state is read once their request slot is granted (coalescing under load). */
+  budget?: Pick<RequestBudget, 'withSlot'>;
   reports: ReportStore;
   health?: TargetHealth;
   /** Triggers a sync for people who need one (their manager now exists). */

@@ -3,8 +3,9 @@ import type { Discrepancy, Outcome, PersonResult } from '@dirsync/reports';
 import type { DraftEntry } from './batch-draft-store.js';
 import type { PersonState } from './person-state.js';
 import type { PersonLock, PersonStore } from './person-store.js';
-import type { PersonSyncFailure } from './person-sync-result.js';
+import type { PersonSyncFailure, PersonSyncResult } from './person-sync-result.js';
 import type { PersonSyncer } from './person-syncer.js';
+import type { RequestBudget } from './request-budget.js';
 import type { TargetHealth } from './target-health.js';
 
 /** A person whose sync failed for good in this run. */
@@ -28,6 +29,8 @@ export type PersonRunResult =
 export interface PersonRunDeps {
   people: PersonStore;
   syncer: Pick<PersonSyncer, 'sync'>;
+  /** When present, a person's state is read only once their first request slot is granted. */
+  budget?: Pick<RequestBudget, 'withSlot'> | undefined;
   health?: TargetHealth | undefined;
   onResync?: ((externalIds: string[]) => Promise<void>) | undefined;
   /** When a person still receiving changes may be written (undefined: now). */
@@ -89,6 +92,29 @@ function keepLock(people: PersonStore, lock: PersonLock, log: Logger | undefined
 }
 
 /**
+ * Syncs the person's newest state. Under a binding budget the wait for a request slot comes first and the state is
+ * read after it, so changes arriving while the person waits are written by this one request, however they are
+ * spread in time.
+ */
+async function syncNewest(
+  deps: PersonRunDeps,
+  claimed: PersonState,
+  signal: AbortSignal | undefined,
+  park: boolean,
+): Promise<{ state: PersonState; result: PersonSyncResult }> {
+  const syncState = async (state: PersonState) => ({
+    state,
+    result: await deps.syncer.sync(state, { correlationId: state.correlationId, signal }, { park }),
+  });
+  const { budget } = deps;
+  if (!budget) return syncState(claimed);
+  return budget.withSlot(
+    async () => syncState((await deps.people.get(claimed.externalId)) ?? claimed),
+    signal,
+  );
+}
+
+/**
  * Syncs one person under their lock until their newest revision is handled: a revision that arrives while
  * syncing is applied at once, before the lock is let go (or the attempt must stop).
  */
@@ -98,7 +124,7 @@ export async function runPerson(
   input: { signal?: AbortSignal | undefined; logger?: Logger | undefined; park?: boolean | undefined },
   failures: FailedPerson[],
 ): Promise<PersonRunResult> {
-  const { people, syncer } = deps;
+  const { people } = deps;
   const log = input.logger;
   const claim = await people.claim(externalId);
   // Another sync holds this person: it applies their newest state before letting go (see PersonStore.complete).
@@ -126,11 +152,9 @@ export async function runPerson(
     const discrepancies: Discrepancy[] = [];
     while (state) {
       if (state.rev > state.appliedRev) {
-        const result = await syncer.sync(
-          state,
-          { correlationId: state.correlationId, signal: input.signal },
-          { park: input.park === true },
-        );
+        const synced = await syncNewest(deps, state, input.signal, input.park === true);
+        state = synced.state;
+        const result = synced.result;
         requests += result.requests;
         correlationId = state.correlationId;
         discrepancies.push(...result.discrepancies);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { sleep } from '@dirsync/core';
 import type { Redis } from 'ioredis';
@@ -45,6 +46,12 @@ return cur
 
 export type BudgetPriority = 'live' | 'background';
 
+/** A slot taken ahead of the request that will use it; unused, it is given back. */
+interface Reservation {
+  member: string;
+  used: boolean;
+}
+
 export interface RequestBudgetOptions {
   redis: Redis;
   keys: SyncKeys;
@@ -72,6 +79,7 @@ export class RequestBudget {
   readonly windowMs: number;
   private readonly backgroundCap: number;
   private readonly onWait: ((ms: number) => void) | undefined;
+  private readonly reserved = new AsyncLocalStorage<Reservation>();
 
   constructor(options: RequestBudgetOptions) {
     this.redis = options.redis;
@@ -84,7 +92,31 @@ export class RequestBudget {
 
   /** Waits for a slot and takes it. Rejects with the signal's reason when aborted. */
   async acquire(options: { priority?: BudgetPriority; signal?: AbortSignal } = {}): Promise<void> {
-    const cap = options.priority === 'background' ? this.backgroundCap : this.limit;
+    const reservation = options.priority === 'background' ? undefined : this.reserved.getStore();
+    if (reservation && !reservation.used) {
+      reservation.used = true;
+      return;
+    }
+    await this.take(options.priority === 'background' ? this.backgroundCap : this.limit, options.signal);
+  }
+
+  /**
+   * Waits for a live slot first, then runs `work`, whose first live request uses that slot; a slot `work` did not
+   * use is given back. Whatever `work` reads before its first request is therefore as new as the slot itself: under
+   * a binding budget, changes that arrive while waiting are folded into that one request.
+   */
+  async withSlot<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const reservation: Reservation = { member: await this.take(this.limit, signal), used: false };
+    try {
+      return await this.reserved.run(reservation, work);
+    } finally {
+      if (!reservation.used) await this.redis.zrem(this.keys.budgetWindow, reservation.member);
+    }
+  }
+
+  /** Takes a slot under `cap`; returns its window member. */
+  private async take(cap: number, signal: AbortSignal | undefined): Promise<string> {
+    const options = signal ? { signal } : {};
     const member = randomUUID();
     const started = Date.now();
     for (;;) {
@@ -96,7 +128,7 @@ export class RequestBudget {
       );
       if (granted === 1) {
         if (this.onWait) this.onWait(Date.now() - started);
-        return;
+        return member;
       }
       // Wake a little after the slot frees, spread so waiting processes do not all retry at the same instant.
       await sleep(Math.min(waitMs, 5_000) + Math.floor(Math.random() * 25), options.signal);

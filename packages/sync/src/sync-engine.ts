@@ -1,170 +1,16 @@
-import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
-import type { Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
-import { type Report, ReportStore } from '@dirsync/reports';
-import type { ScimResponseInfo } from '@dirsync/scim';
 import { loadMapping } from '@dirsync/transform';
-import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
-import { resolveKeptHrFields } from './kept-hr-fields.js';
-import { createKeys, type SyncKeys } from './keys.js';
-import { RedisManagerWaitClock } from './manager-wait.js';
+import type { DirectoryIndex } from './directory-index.js';
+import { createFeedParts, createParts, createReconcile, DAY_MS } from './engine-parts.js';
 import { reportMissingManagers } from './missing-managers.js';
-import { RedisNoteLedger } from './note-ledger.js';
-import type { OutOfScopeMode } from './out-of-scope.js';
-import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
-import { type PreviewResult, previewEvent } from './preview.js';
-import { ReconcileRunner } from './reconcile/reconcile-runner.js';
-import { type BudgetPriority, RequestBudget } from './request-budget.js';
-import { ScheduleRunner, type ScheduleRunnerOptions } from './schedule-runner.js';
-import { ScheduledChanges } from './scheduled-changes.js';
-import type { SyncMapping, SyncPolicy } from './sync-ports.js';
-import { TargetCache } from './target-cache.js';
-import { createTargetClient, type TargetSettings } from './target-client.js';
-import { type Quarantine, TargetHealth } from './target-health.js';
+import { previewEvent } from './preview.js';
+import { ScheduleRunner } from './schedule-runner.js';
+import type { SyncEngine, SyncEngineSettings } from './sync-engine-types.js';
 
-/** What the engine tells its host (the worker's queues and metrics, the API); every hook is optional. */
-export interface SyncEngineHooks {
-  /** Sync triggers for people whose state changed inside the engine (a manager now exists, a reconcile fix). */
-  requestSync?: (
-    externalIds: string[],
-    origin: Extract<SyncOrigin, 'manager' | 'reconcile' | 'schedule'>,
-    runId?: string,
-  ) => Promise<void>;
-  /** The target answered 429: the budget is already paused; the host stops new jobs too. */
-  onRateLimited?: (retryAfterMs: number) => Promise<void>;
-  /** Called once, by the process that started a quarantine. */
-  onQuarantine?: (quarantine: Quarantine) => Promise<void> | void;
-  onBudgetWait?: (ms: number) => void;
-  onTargetResponse?: (info: ScimResponseInfo, priority: BudgetPriority) => void;
-}
-
-/** Everything the engine needs; the apps map their environment onto it. */
-export interface SyncEngineSettings {
-  /** The command connection; the host owns it and closes it after the engine. */
-  redis: Redis;
-  /** Key prefix of every engine key (`QUEUE_PREFIX`). */
-  prefix: string;
-  target: TargetSettings;
-  /** Target requests per minute, all processes together. */
-  requestsPerMinute: number;
-  /** Mapping and policy files (absent: the built-in defaults); a bad file rejects here, at start-up. */
-  mappingFile?: string | undefined;
-  policyFile?: string | undefined;
-  /** externalIds and userNames never deactivated. */
-  protectedUsers?: readonly string[] | undefined;
-  /** Lifetime of a person's sync lock (renewed while syncing). Default 30 s. */
-  lockTtlMs?: number | undefined;
-  /** Days before a future hire's start that the user is created, inactive (`PREHIRE_DAYS`; default 0). */
-  prehireDays?: number | undefined;
-  /** IANA zone of `effectiveAt` dates without a time, in snapshots too (`HR_TIMEZONE`; default UTC). */
-  hrTimeZone?: string | undefined;
-  /** How long a person's newest change must rest before it is written (0: at once). */
-  quietPeriodMs?: number | undefined;
-  /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
-  targetFailureWindowMs?: number | undefined;
-  reportRetentionDays: number;
-  /**
-   * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
-   * reads the record as a whole. Every other HR field is dropped at intake.
-   */
-  hrFields?: readonly string[] | undefined;
-  /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
-  personStateRetentionDays?: number | undefined;
-  auditLogPath?: string | undefined;
-  /** Reconcile against an HR snapshot (absent: no reconcile runner). */
-  reconcile?:
-    | {
-        snapshotSource: string;
-        maxDeactivatePercent: number;
-        maxDeactivateCount?: number | undefined;
-        /** Refuse a plain-http snapshot URL (the apps set it in production). */
-        requireHttps?: boolean | undefined;
-        /** Byte cap of a snapshot download (default: load-snapshot's). */
-        maxDownloadBytes?: number | undefined;
-      }
-    | undefined;
-  /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
-  userAgent: string;
-  /** MANAGER_WAIT_HOURS in ms: a manager missing this long is reported once. Default 24 h. */
-  managerWaitMs?: number | undefined;
-  /** OUT_OF_SCOPE: what happens to a synced person whose record no longer maps. Default `deactivate`. */
-  outOfScope?: OutOfScopeMode | undefined;
-  /** The clock (epoch ms); injectable so tests need no sleeps. Default `Date.now`. */
-  now?: (() => number) | undefined;
-  logger?: Logger | undefined;
-  hooks?: SyncEngineHooks | undefined;
-}
-
-/** The sync engine's object graph, built once per process by {@link createSyncEngine}. */
-export interface SyncEngine {
-  people: PersonStore;
-  reports: ReportStore;
-  budget: RequestBudget;
-  health: TargetHealth;
-  syncer: PersonSyncer;
-  batches: BatchRunner;
-  /** Future-dated change sets, by person and effective time. */
-  schedule: ScheduledChanges;
-  /** A runner that applies due change sets and triggers their syncs (the worker starts one). */
-  createScheduleRunner(
-    options?: Partial<Pick<ScheduleRunnerOptions, 'pollMs' | 'leaseMs' | 'batchSize' | 'now' | 'afterApply'>>,
-  ): ScheduleRunner;
-  /** Present when `settings.reconcile` is. */
-  reconcile: ReconcileRunner | undefined;
-  /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
-  preview(event: HrEvent): Promise<PreviewResult>;
-  /** Reports, once each, people whose manager is still missing after the wait (the sweeper calls it). */
-  reportMissingManagers(): Promise<Report | undefined>;
-  /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
-  probeTarget(signal?: AbortSignal): Promise<void>;
-  /** Closes the target clients (not Redis, which belongs to the host). */
-  close(): void;
-}
-
-/** The engine's stores and clients, each over the host's Redis. */
-function createParts(settings: SyncEngineSettings, mapping: Awaited<ReturnType<typeof loadMapping>>) {
-  const { redis, logger, hooks = {} } = settings;
-  const keys = createKeys(settings.prefix);
-  const budget = new RequestBudget({
-    redis,
-    keys,
-    limit: settings.requestsPerMinute,
-    ...(hooks.onBudgetWait ? { onWait: hooks.onBudgetWait } : {}),
-  });
-  const health = new TargetHealth({
-    redis,
-    keys,
-    serverFailureWindowMs: settings.targetFailureWindowMs ?? 0,
-    ...(hooks.onQuarantine ? { onQuarantine: hooks.onQuarantine } : {}),
-  });
-  const client = createTargetClient(settings.target, {
-    budget,
-    userAgent: settings.userAgent,
-    logger,
-    onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'live')),
-  });
-  const people = new PersonStore({
-    redis,
-    keys,
-    ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
-    ...(settings.personStateRetentionDays
-      ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
-      : {}),
-    keptFields: resolveKeptHrFields(mapping, settings.hrFields),
-  });
-  const cache = new TargetCache({ redis, keys });
-  const schedule = new ScheduledChanges({ redis, keys, prehireDays: settings.prehireDays ?? 0 });
-  const reports = new ReportStore({
-    redis,
-    prefix: settings.prefix,
-    retentionDays: settings.reportRetentionDays,
-    ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
-  });
-  return { keys, budget, health, client, people, cache, schedule, reports };
-}
+export type { SyncEngine, SyncEngineHooks, SyncEngineSettings } from './sync-engine-types.js';
 
 /**
  * Builds the sync engine: person store, target cache, request budget, target health, target clients, the
@@ -174,9 +20,12 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
   const { redis, logger, hooks = {} } = settings;
   const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
   const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
-  const { keys, budget, health, client, people, cache, schedule, reports } = createParts(settings, mapping);
+  const parts = createParts(settings, mapping);
+  const { keys, budget, health, client, reader, people, cache, schedule, reports } = parts;
   const feed = createFeedParts(settings, keys);
-  const syncerOptions: PersonSyncerOptions = {
+  // `index` reaches the UserLocator, which reads it only while it is fresh.
+  const syncerOptions: PersonSyncerOptions & { index: DirectoryIndex } = {
+    index: parts.directoryIndex,
     target: client,
     mapping,
     policy,
@@ -205,14 +54,14 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, {
-    budget,
+  const reconcile = createReconcile(settings, reader, {
     mapping,
     policy,
     people,
     cache,
     reports,
     prehires: schedule,
+    indexBuilder: parts.indexBuilder,
   });
   const missing = { ...feed, people, mapping, cache, reports, waitMs: settings.managerWaitMs ?? DAY_MS };
   return {
@@ -234,7 +83,9 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
         logger,
         ...options,
       }),
-    reconcile: reconcile?.runner,
+    reconcile,
+    directoryIndex: parts.directoryIndex,
+    indexBuilder: parts.indexBuilder,
     preview: (event) => previewEvent(event, syncerOptions, schedule),
     reportMissingManagers: () => reportMissingManagers(missing),
     probeTarget: async (signal) => {
@@ -242,63 +93,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     },
     close: () => {
       client.close?.();
-      reconcile?.close();
+      reader.close?.();
     },
   };
-}
-
-const DAY_MS = 24 * 3_600_000;
-
-/** What the syncer and the sweeper share for HR feed cases: once-only notes, the manager wait clock, the clock. */
-function createFeedParts(settings: SyncEngineSettings, keys: SyncKeys) {
-  const { redis } = settings;
-  return {
-    notes: new RedisNoteLedger({ redis, keys }),
-    managerWaits: new RedisManagerWaitClock({ redis, keys }),
-    outOfScope: settings.outOfScope ?? ('deactivate' as const),
-    now: settings.now ?? Date.now,
-  };
-}
-
-/** The reconcile runner and its reader, when the settings ask for reconcile. */
-function createReconcile(
-  settings: SyncEngineSettings,
-  parts: {
-    budget: RequestBudget;
-    mapping: SyncMapping;
-    policy: SyncPolicy;
-    people: PersonStore;
-    cache: TargetCache;
-    reports: ReportStore;
-    prehires: ScheduledChanges;
-  },
-): { runner: ReconcileRunner; close(): void } | undefined {
-  const { reconcile: options, hooks = {}, logger } = settings;
-  if (!options) return undefined;
-  // Reconcile reads through its own client at background priority: live events keep most of the budget.
-  const reader = createTargetClient(settings.target, {
-    budget: parts.budget,
-    priority: 'background',
-    userAgent: 'dirsync-reconcile',
-    logger,
-    onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'background')),
-  });
-  const runner = new ReconcileRunner({
-    ...parts,
-    snapshotSource: options.snapshotSource,
-    snapshotOptions: {
-      requireHttps: options.requireHttps ?? false,
-      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
-    },
-    reader,
-    protectedUsers: settings.protectedUsers ?? [],
-    timeZone: settings.hrTimeZone,
-    brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
-    outOfScope: settings.outOfScope ?? 'deactivate',
-    enqueue: async (ids, runId) => {
-      await hooks.requestSync?.(ids, 'reconcile', runId);
-    },
-    ...(logger ? { logger } : {}),
-  });
-  return { runner, close: () => reader.close?.() };
 }

@@ -1,4 +1,5 @@
 import { ScimError, type ScimUser } from '@dirsync/scim';
+import type { DirectoryIndexView, IndexedUser } from './directory-index.js';
 import type { PersonState } from './person-state.js';
 import { UserNameHeldError } from './rename-errors.js';
 import type { ScimTarget, TargetCachePort } from './sync-ports.js';
@@ -18,19 +19,33 @@ export type CreateResult =
   | { kind: 'created'; user: ScimUser; version?: string | undefined }
   | { kind: 'adopt'; located: LocatedUser };
 
+/** The directory index as the locator uses it: a view only while the index is fresh. */
+export interface DirectoryIndexPort {
+  freshView(): Promise<DirectoryIndexView | undefined>;
+}
+
 /** Finds a person's user in the target, creates it, or adopts one made by hand with the same userName. */
 export class UserLocator {
   private readonly target: ScimTarget;
   private readonly cache: TargetCachePort;
+  private readonly index: DirectoryIndexPort | undefined;
+  /** Syncs that already adopted from the index: if that user vanished, they take the POST path. */
+  private readonly adoptedFromIndex = new WeakSet<TargetCaller>();
 
-  constructor(options: { target: ScimTarget; cache: TargetCachePort }) {
+  constructor(options: {
+    target: ScimTarget;
+    cache: TargetCachePort;
+    index?: DirectoryIndexPort | undefined;
+  }) {
     this.target = options.target;
     this.cache = options.cache;
+    this.index = options.index;
   }
 
   /**
    * The cache first; a fresh read when the cache cannot be trusted for what we are about to do (a reactivation
-   * must see the roles as they are now); else a lookup by externalId.
+   * must see the roles as they are now); else a fresh directory index (absent there: not in the target); else a
+   * lookup by externalId.
    */
   async locate(
     state: PersonState,
@@ -49,9 +64,31 @@ export class UserLocator {
       } catch (error) {
         if (!(error instanceof ScimError && error.kind === 'not_found')) throw error;
         await this.cache.drop(state.externalId);
+        return this.findByExternalId(state.externalId, caller);
       }
     }
+    const view = await this.index?.freshView();
+    if (view) return this.locateIndexed(state, await view.findByExternalId(state.externalId), caller);
     return this.findByExternalId(state.externalId, caller);
+  }
+
+  /** The index's entry, read afresh when it holds too little to diff against or a reactivation needs the roles. */
+  private async locateIndexed(
+    state: PersonState,
+    indexed: IndexedUser | undefined,
+    caller: TargetCaller,
+  ): Promise<LocatedUser | undefined> {
+    if (!indexed) return undefined;
+    const { scimId, version, user } = indexed;
+    if (user && !(state.active && user.active === false)) return { scimId, version, user, fromCache: true };
+    try {
+      const fresh = await caller.call(() => this.target.getUser(scimId, caller.context));
+      return { scimId, version: fresh.version, user: fresh.user, fromCache: false };
+    } catch (error) {
+      if (!(error instanceof ScimError && error.kind === 'not_found')) throw error;
+      await this.cache.drop(state.externalId);
+      return this.findByExternalId(state.externalId, caller);
+    }
   }
 
   async findByExternalId(externalId: string, caller: TargetCaller): Promise<LocatedUser | undefined> {
@@ -65,6 +102,8 @@ export class UserLocator {
    * it, unless it belongs to someone else. (One lookup only when needed keeps a cold create at two requests.)
    */
   async createOrAdopt(desired: ScimUser, externalId: string, caller: TargetCaller): Promise<CreateResult> {
+    const byIndex = await this.adoptFromIndex(desired, externalId, caller);
+    if (byIndex) return byIndex;
     // Active unless the caller asks for an inactive user (a future hire created ahead of the start).
     const body: ScimUser = { ...desired, active: desired.active ?? true };
     try {
@@ -77,6 +116,22 @@ export class UserLocator {
       if (!existing) throw error;
       return { kind: 'adopt', located: adoptable(existing, externalId) };
     }
+  }
+
+  /** A fresh index that knows the userName answers the 409 without spending the POST and the lookup. */
+  private async adoptFromIndex(
+    desired: ScimUser,
+    externalId: string,
+    caller: TargetCaller,
+  ): Promise<CreateResult | undefined> {
+    if (!desired.userName || this.adoptedFromIndex.has(caller)) return undefined;
+    const view = await this.index?.freshView();
+    const indexed = await view?.findByUserName(desired.userName);
+    if (!indexed?.user) return undefined;
+    this.adoptedFromIndex.add(caller);
+    const user: ScimUser = { ...indexed.user, id: indexed.scimId };
+    const located = adoptable(user, externalId);
+    return { kind: 'adopt', located: { ...located, version: indexed.version, fromCache: true } };
   }
 }
 

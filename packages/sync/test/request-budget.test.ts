@@ -85,4 +85,20 @@ describe('RequestBudget', () => {
       expect(await background).toBeInstanceOf(Error);
     },
   );
+
+  redisTest(
+    'a slot taken ahead is spent by the first request inside it, and given back when nothing was sent',
+    async ({ redis, prefix }) => {
+      const budget = new RequestBudget({ redis, keys: createKeys(prefix), limit: 10 });
+      await budget.withSlot(async () => {
+        expect(await budget.used()).toBe(1);
+        await budget.acquire();
+        expect(await budget.used()).toBe(1);
+        await budget.acquire();
+      });
+      expect(await budget.used()).toBe(2);
+      await budget.withSlot(async () => undefined);
+      expect(await budget.used()).toBe(2);
+    },
+  );
 });

@@ -8,6 +8,7 @@ import {
   type ReportStore,
 } from '@dirsync/reports';
 import type { ScimUser, UserPage } from '@dirsync/scim';
+import type { DirectoryIndexBuilder } from '../directory-index-builder.js';
 import type { OutOfScopeMode } from '../out-of-scope.js';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
@@ -48,6 +49,8 @@ export interface ReconcileRunnerOptions {
   outOfScope?: OutOfScopeMode | undefined;
   /** Enqueues sync triggers for people whose state the run changed (lower priority than live events). */
   enqueue: (externalIds: string[], runId: string) => Promise<void>;
+  /** Refreshes the directory index from the pages the run reads anyway. */
+  indexBuilder?: Pick<DirectoryIndexBuilder, 'startBuild'>;
   logger?: Logger;
   /** Zone of snapshot `effectiveAt` dates (default UTC). */
   timeZone?: string | undefined;
@@ -94,11 +97,13 @@ export class ReconcileRunner {
     const targetUsers: ScimUser[] = [];
     const ctx: { correlationId: string; signal?: AbortSignal } = { correlationId: request.runId };
     if (request.signal) ctx.signal = request.signal;
+    const indexBuild = options.indexBuilder?.startBuild();
     for await (const page of options.reader.listAllUsers({ includeInactive: true, pageSize: 25 }, ctx)) {
       // A person whose HR row is not in effect yet is compared with nothing: no drift, never an orphan.
       targetUsers.push(
         ...page.users.filter((u) => !u.externalId || !snapshot.notYetEffective.has(u.externalId)),
       );
+      await indexBuild?.recordPage(page.users);
       await progress({
         phase: 'reading-target',
         hrRecords: snapshot.records.length,
@@ -107,6 +112,7 @@ export class ReconcileRunner {
       });
     }
 
+    await indexBuild?.complete();
     await progress({
       phase: 'comparing',
       hrRecords: snapshot.records.length,

@@ -1,0 +1,31 @@
+import { redisTest } from '@dirsync/testing';
+import { describe, expect } from 'vitest';
+import { createKeys } from '../src/keys.js';
+import { hr, startEngineHarness } from './engine-harness.js';
+
+describe('coalescing under a binding budget', () => {
+  redisTest(
+    'a change that arrives while the person waits for their request slot is in the one write they get',
+    async ({ redis, redisUrl, prefix }) => {
+      const h = await startEngineHarness({ redisUrl, prefix });
+      try {
+        await h.sync(await h.send({ event: 'user.created', data: hr('HR-1') }));
+        const before = (await h.sim.admin.requests()).at(-1)?.seq ?? 0;
+        await h.send({ event: 'user.updated', data: hr('HR-1', { title: 'First' }) });
+        // No slot for anyone until the pause ends: the person is claimed and waits for their slot.
+        await h.engine.budget.pauseFor(2_000);
+        const running = h.run(['HR-1']);
+        const lock = createKeys(prefix).lock('HR-1');
+        while ((await redis.exists(lock)) === 0) await new Promise((r) => setImmediate(r));
+        await h.send({ event: 'user.updated', data: hr('HR-1', { title: 'Second' }) });
+        const result = await running;
+        expect(result.kind).toBe('completed');
+        const sent = (await h.sim.admin.requests({ since: before })).filter((r) => r.path.includes('/scim/'));
+        expect(sent.map((r) => r.method)).toEqual(['PATCH']);
+        expect((await h.sim.admin.getUserByExternalId('HR-1'))?.user?.title).toBe('Second');
+      } finally {
+        await h.close();
+      }
+    },
+  );
+});
