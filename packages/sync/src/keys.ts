@@ -29,6 +29,10 @@ export interface SyncKeys {
   quarantine: string;
   /** Epoch ms of the first target failure in an unbroken run of failures. */
   failingSince: string;
+  /** Hash: SCIM path → a value the target refused for this person (and why), not sent again until HR changes it. */
+  refused(externalId: string): string;
+  /** ZSET externalId → first 403 on a write, since the last successful write (any process). */
+  deniedWrites: string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -46,5 +50,7 @@ export function createKeys(prefix: string): SyncKeys {
     blockedUntil: `${prefix}:budget:blocked-until`,
     quarantine: `${prefix}:quarantine`,
     failingSince: `${prefix}:health:failing-since`,
+    refused: (id) => `${prefix}:refused:${id}`,
+    deniedWrites: `${prefix}:health:denied-writes`,
   };
 }

@@ -1,11 +1,15 @@
 import { DirsyncError, type Logger } from '@dirsync/core';
 import type { Discrepancy, Outcome } from '@dirsync/reports';
-import { compareUser, diffUser, type PatchOperation, projectOwned, type ScimUser } from '@dirsync/scim';
+import { compareUser, type PatchOperation, parseOwnedPath, projectOwned, type ScimUser } from '@dirsync/scim';
+import { AttributeGuard, type AttributeGuardOptions, type RefusalOptions } from './attribute-guard.js';
 import { classifyFailure } from './classify-failure.js';
+import { createKeepingRefused } from './create-keeping-refused.js';
 import { ManagerResolver } from './manager-resolver.js';
 import { patchUntilTaken } from './patch-loop.js';
+import { withPermissionVerdict } from './permission-gate.js';
 import type { PersonState } from './person-state.js';
-import type { PersonSyncResult } from './person-sync-result.js';
+import { type PersonSyncResult, syncedResult } from './person-sync-result.js';
+import { FORGETFUL_REFUSALS } from './refusal-store.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
 import type {
   ManagerWaitlist,
@@ -16,11 +20,12 @@ import type {
   SyncPolicy,
   TargetCachePort,
 } from './sync-ports.js';
-import type { CachedTarget } from './target-cache.js';
+import { baselineAfterWrite, isTargetNormalisation, type TargetBaseline } from './target-baseline.js';
+import { cacheEntry } from './target-cache.js';
 import { TargetCaller, type TargetCallerOptions } from './target-caller.js';
 import { type LocatedUser, UserLocator } from './user-locator.js';
 
-export interface PersonSyncerOptions extends TargetCallerOptions {
+export interface PersonSyncerOptions extends TargetCallerOptions, RefusalOptions {
   target: ScimTarget;
   mapping: SyncMapping;
   policy: SyncPolicy;
@@ -34,7 +39,7 @@ export interface PersonSyncerOptions extends TargetCallerOptions {
   maxConflictResends?: number;
 }
 
-type Written = { user?: ScimUser | undefined; version?: string | undefined; scimId?: string | undefined };
+type Written = { user?: ScimUser; version?: string; scimId?: string; baseline?: TargetBaseline | undefined };
 
 function roleNames(user: ScimUser): string[] {
   return (user.roles ?? [])
@@ -73,15 +78,24 @@ export class PersonSyncer {
       correlationId: ctx.correlationId ?? state.correlationId,
     });
     try {
-      return state.active ? await this.upsert(state, caller) : await this.deactivate(state, caller);
+      const result = state.active ? await this.upsert(state, caller) : await this.deactivate(state, caller);
+      if (caller.targetCorrelationId) result.targetCorrelationId = caller.targetCorrelationId;
+      return result;
     } catch (error) {
       if (isAbort(error, ctx.signal)) throw new SyncInterruptedError(error);
-      return classifyFailure(error, state, caller.requests);
+      const failure = classifyFailure(error, state, caller.requests);
+      if (caller.targetCorrelationId) failure.targetCorrelationId = caller.targetCorrelationId;
+      return withPermissionVerdict(this.options.permissions, failure, error, state.externalId);
     }
   }
 
   private diffOptions() {
     return { owned: this.owned, managedRoles: this.options.policy.managedRoles };
+  }
+
+  private guardOptions(): AttributeGuardOptions {
+    const { refusals, phoneRegion, hrFieldOf } = this.options;
+    return { ...this.diffOptions(), refusals: refusals ?? FORGETFUL_REFUSALS, phoneRegion, hrFieldOf };
   }
 
   private async upsert(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
@@ -91,44 +105,53 @@ export class PersonSyncer {
     const refused = this.checkPolicy(state, mapped, caller);
     if (refused) return refused;
 
-    const desired: ScimUser = structuredClone(mapped);
-    desired.externalId = externalId;
-    await this.managers.resolve(desired, externalId, caller);
+    const resolved: ScimUser = structuredClone(mapped);
+    resolved.externalId = externalId;
+    await this.managers.resolve(resolved, externalId, caller);
+    const subject = { externalId, correlationId: state.correlationId };
+    const guard = await AttributeGuard.open(this.guardOptions(), subject, resolved);
 
     const cached = await this.options.cache.get(externalId);
     let located: LocatedUser | undefined = await this.locator.locate(state, cached, caller);
+    let created = false;
     if (!located) {
-      const created = await this.locator.createOrAdopt(desired, externalId, caller);
-      if (created.kind === 'created')
-        return this.finishWrite(state, desired, 'created', created, caller, true);
-      located = created.located;
+      const made = await createKeepingRefused(this.locator, guard, externalId, caller);
+      await guard.refused(made.refused);
+      if (made.kind === 'created' && !made.partial)
+        return this.finishWrite(state, guard, 'created', made, caller, true);
+      located =
+        made.kind === 'adopt'
+          ? made.located
+          : { scimId: made.user.id as string, version: made.version, user: made.user, fromCache: false };
+      created = made.kind === 'created';
     }
     // Known for the first time (looked up or adopted): this person may be a manager others wait for.
-    const newlyKnown = !cached || located.user.externalId !== externalId;
+    const newlyKnown = !cached || created || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
-      const ops = diffUser(current, desired, this.diffOptions());
+      const ops = guard.opsFor(current, cached?.baseline);
       if (current.active === false) ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
     if (patched.kind === 'gone') {
       await this.options.cache.drop(externalId);
-      const created = await this.locator.createOrAdopt(desired, externalId, caller);
-      if (created.kind === 'adopt')
+      const made = await this.locator.createOrAdopt(guard.createBody(), externalId, caller);
+      if (made.kind === 'adopt')
         throw new UserNameTakenError('the user vanished and its userName is now taken');
-      return this.finishWrite(state, desired, 'created', created, caller, true);
+      return this.finishWrite(state, guard, 'created', made, caller, true);
     }
-    if (patched.kind === 'unchanged') {
-      await this.remember(externalId, {
-        scimId: located.scimId,
-        version: patched.version,
-        user: patched.user,
-      });
+    if (patched.kind === 'unchanged' || !patched.taken) {
+      if (patched.kind === 'written') await guard.refused(patched.refused, located.scimId);
+      const user = patched.kind === 'unchanged' ? patched.user : located.user;
+      const version = patched.kind === 'unchanged' ? patched.version : located.version;
+      await this.remember(externalId, { scimId: located.scimId, version, user, baseline: cached?.baseline });
       const resync = await this.releaseWaiters(externalId, newlyKnown);
-      return this.synced('unchanged', caller, [], located.scimId, resync);
+      const outcome = created ? 'created' : 'unchanged';
+      return this.synced(outcome, caller, guard.discrepancies, located.scimId, resync);
     }
-    const outcome = patched.wasInactive ? 'reactivated' : 'updated';
+    await guard.refused(patched.refused, located.scimId);
+    const outcome = created ? 'created' : patched.wasInactive ? 'reactivated' : 'updated';
     const written = { ...patched, scimId: located.scimId };
-    return this.finishWrite(state, desired, outcome, written, caller, newlyKnown);
+    return this.finishWrite(state, guard, outcome, written, caller, newlyKnown);
   }
 
   /** A refusal by the role policy, or undefined when the roles are allowed. */
@@ -168,13 +191,14 @@ export class PersonSyncer {
   ) {
     const { target, cache } = this.options;
     const maxResends = this.options.maxConflictResends ?? 3;
-    return patchUntilTaken({ target, cache, caller, located, maxResends, computeOps });
+    const fields = this.owned.map((raw) => parseOwnedPath(raw));
+    return patchUntilTaken({ target, cache, caller, located, maxResends, computeOps, fields });
   }
 
   /** After a write: compares what the target answered with what was sent, remembers it, reports. */
   private async finishWrite(
     state: PersonState,
-    desired: ScimUser,
+    guard: AttributeGuard,
     outcome: Outcome,
     written: Written,
     caller: TargetCaller,
@@ -182,8 +206,13 @@ export class PersonSyncer {
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
     const scimId = written.scimId ?? (written.user?.id as string);
-    const mismatches = written.user ? compareUser(written.user, desired, this.diffOptions()) : [];
-    const discrepancies: Discrepancy[] = mismatches.map((m) => ({
+    await this.options.permissions?.written();
+    const compared = guard.diffOptions();
+    const mismatches = written.user ? compareUser(written.user, guard.desired, compared) : [];
+    // What the target answered is the baseline: its own normalisations are neither reported nor written over.
+    if (written.user) written.baseline = baselineAfterWrite(written.user, guard.desired, compared);
+    const reported = mismatches.filter((m) => !isTargetNormalisation(m));
+    const discrepancies: Discrepancy[] = reported.map((m) => ({
       externalId,
       scimId,
       correlationId: state.correlationId,
@@ -193,9 +222,9 @@ export class PersonSyncer {
       actual: m.actual,
       detail: `after the write the target holds a different ${m.field} than was sent`,
     }));
-    await this.remember(externalId, { scimId, version: written.version, user: written.user });
+    await this.remember(externalId, { ...written, scimId });
     const resync = await this.releaseWaiters(externalId, newlyKnown);
-    return this.synced(outcome, caller, discrepancies, scimId, resync);
+    return this.synced(outcome, caller, [...guard.discrepancies, ...discrepancies], scimId, resync);
   }
 
   /** A person newly known in the target may be the manager others wait for. */
@@ -251,13 +280,10 @@ export class PersonSyncer {
   }
 
   private async remember(externalId: string, entry: Written & { scimId: string }): Promise<void> {
-    const cached: CachedTarget = { scimId: entry.scimId, syncedAt: Date.now() };
-    if (entry.version !== undefined) cached.version = entry.version;
-    if (entry.user) {
-      cached.user = projectOwned(entry.user, this.diffOptions());
-      if (entry.user.active !== undefined) cached.user.active = entry.user.active;
-    }
-    await this.options.cache.set(externalId, cached);
+    await this.options.cache.set(
+      externalId,
+      cacheEntry(entry, (u) => projectOwned(u, this.diffOptions())),
+    );
   }
 
   private synced(
@@ -267,14 +293,6 @@ export class PersonSyncer {
     scimId?: string,
     resync: string[] = [],
   ): PersonSyncResult {
-    const result: PersonSyncResult = {
-      kind: 'synced',
-      outcome,
-      discrepancies,
-      requests: caller.requests,
-      resync,
-    };
-    if (scimId !== undefined) result.scimId = scimId;
-    return result;
+    return syncedResult({ outcome, discrepancies, requests: caller.requests, resync, scimId });
   }
 }

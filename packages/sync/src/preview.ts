@@ -2,7 +2,7 @@ import type { HrEvent } from '@dirsync/contracts';
 import type { ScimUser } from '@dirsync/scim';
 import { foldEvent } from './fold-event.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
-import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
+import { PREVIEW_WAITLIST, PreviewCache, PreviewRefusals } from './preview-ports.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
 
 /** What `POST /admin/preview` answers: the requests an event would cause; nothing applied. */
@@ -45,12 +45,14 @@ export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions):
   }
   const target = new RecordingTarget(engine.target);
   // A preview's reads neither pause everyone on a 429 nor count towards a quarantine.
-  const { onRateLimited: _pause, onTargetHealth: _health, ...ports } = engine;
+  // Nor does a preview's 403 count towards one.
+  const { onRateLimited: _pause, onTargetHealth: _health, permissions: _gate, ...ports } = engine;
   const syncer = new PersonSyncer({
     ...ports,
     target,
     cache: new PreviewCache(engine.cache),
     waitlist: PREVIEW_WAITLIST,
+    ...(engine.refusals ? { refusals: new PreviewRefusals(engine.refusals) } : {}),
   });
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);

@@ -7,11 +7,14 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { defaultMappingHrField } from './default-hr-fields.js';
 import { createKeys } from './keys.js';
+import { DeniedWrites } from './permission-failures.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
+import { RefusalStore } from './refusal-store.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
 import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
@@ -54,6 +57,10 @@ export interface SyncEngineSettings {
   quietPeriodMs?: number | undefined;
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
+  /** `DEFAULT_PHONE_REGION`: ISO 3166 code for phone numbers written without a country code. */
+  phoneRegion?: string | undefined;
+  /** 403s on writes for this many different people in a row quarantine the sync (`AUTH_QUARANTINE_AFTER_PEOPLE`, default 5). */
+  authQuarantineAfterPeople?: number | undefined;
   reportRetentionDays: number;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
@@ -78,7 +85,10 @@ export interface SyncEngine {
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
   preview(event: HrEvent): Promise<PreviewResult>;
-  /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
+  /**
+   * Tests what a quarantine stopped on: for a write quarantine, re-sends the oldest refused person's write; else
+   * one cheap authenticated read. Resolves when the target takes it.
+   */
   probeTarget(signal?: AbortSignal): Promise<void>;
   /** Closes the target clients (not Redis, which belongs to the host). */
   close(): void;
@@ -130,6 +140,12 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
+    refusals: new RefusalStore({ redis, keys }),
+    phoneRegion: settings.phoneRegion,
+    ...(settings.mappingFile ? {} : { hrFieldOf: defaultMappingHrField }),
+    permissions: Object.assign(new DeniedWrites({ redis, keys }), {
+      threshold: settings.authQuarantineAfterPeople ?? 5,
+    }),
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -161,7 +177,11 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     reconcile: reconcile?.runner,
     preview: (event) => previewEvent(event, syncerOptions),
     probeTarget: async (signal) => {
-      await client.probe(signal ? { signal } : {});
+      const person = (await health.current())?.probeExternalId;
+      const state = person ? await people.get(person) : undefined;
+      if (!state) return void (await client.probe(signal ? { signal } : {}));
+      const result = await syncer.sync(state, signal ? { signal } : {});
+      if (result.kind === 'failed') throw result.error;
     },
     close: () => {
       client.close?.();
