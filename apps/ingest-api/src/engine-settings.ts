@@ -20,6 +20,7 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     policyFile: config.POLICY_FILE,
     protectedUsers: config.PROTECTED_USERS,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    phoneRegion: config.DEFAULT_PHONE_REGION,
     userAgent: 'dirsync-preview',
     logger,
   };

@@ -59,6 +59,14 @@ export const syncEnv = {
       .default(10),
   ),
   RECONCILE_MAX_DEACTIVATE_COUNT: envInt({ min: 0 }),
+  /**
+   * ISO 3166 code for HR phone numbers written without a country code (unset: such numbers are unusable). The
+   * engine checks it against the phone library's regions at start-up (`phoneRegionSchema` of @dirsync/transform,
+   * which this package cannot import).
+   */
+  DEFAULT_PHONE_REGION: envString(),
+  /** 403s on writes for this many different people in a row, with no successful write between, quarantine the sync. */
+  AUTH_QUARANTINE_AFTER_PEOPLE: envInt({ default: 5, min: 1, max: 10_000 }),
 };
 
 /** The OAuth host: `GENESYS_LOGIN_URL`, else the API host with `api.` replaced by `login.` (Genesys's rule). */

@@ -1,9 +1,9 @@
 import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
-import type { Logger } from '@dirsync/core';
+import { DirsyncError, type Logger } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
 import { ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
-import { loadMapping } from '@dirsync/transform';
+import { loadMapping, phoneRegionSchema } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
@@ -100,6 +100,7 @@ export interface SyncEngine {
  */
 export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
   const { redis, logger, hooks = {} } = settings;
+  const phoneRegion = readPhoneRegion(settings.phoneRegion);
   const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
   const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const keys = createKeys(settings.prefix);
@@ -141,7 +142,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     people,
     waitlist: people,
     refusals: new RefusalStore({ redis, keys }),
-    phoneRegion: settings.phoneRegion,
+    phoneRegion,
     ...(settings.mappingFile ? {} : { hrFieldOf: defaultMappingHrField }),
     permissions: Object.assign(new DeniedWrites({ redis, keys }), {
       threshold: settings.authQuarantineAfterPeople ?? 5,
@@ -188,6 +189,15 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       reconcile?.close();
     },
   };
+}
+
+/** `DEFAULT_PHONE_REGION`, checked against the phone library's regions: a typo refuses to start. */
+function readPhoneRegion(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const parsed = phoneRegionSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const why = parsed.error.issues.map((issue) => issue.message).join('; ');
+  throw new DirsyncError('invalid_env', `DEFAULT_PHONE_REGION ${why}`, { retryable: false });
 }
 
 /** The reconcile runner and its reader, when the settings ask for reconcile. */
