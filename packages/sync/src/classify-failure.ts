@@ -26,10 +26,11 @@ export function classifyFailure(error: unknown, state: PersonState, requests: nu
     };
   }
   if (isWriteForbidden(error)) {
-    // One person's refusal (a division without a grant): fails that person, retryable; see permission-failures.ts.
+    // One person's refusal (a division without a grant) fails that person at once, as a failed person job an
+    // operator retries once the grant is fixed; re-sending it within the batch cannot help. See permission-failures.ts.
     const denied: Discrepancy = { ...base, type: 'permission_denied', detail: error.detail ?? error.message };
     if (error.targetCorrelationId) denied.targetCorrelationId = error.targetCorrelationId;
-    return { ...failure(error, true), discrepancies: [denied] };
+    return { ...failure(error, false), discrepancies: [denied] };
   }
   if (error instanceof ScimError) {
     const result = failure(
