@@ -9,7 +9,8 @@ import { runIngest } from './ingest.js';
 import { runMemory } from './memory.js';
 import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
 import { renderBenchmarksSection } from './readme-summary.js';
-import { type BenchResults, buildRows, type Machine, renderMarkdown } from './report.js';
+import { runRefusalBench } from './refusals.js';
+import { type BenchResults, buildRows, type Machine, type Row, renderMarkdown } from './report.js';
 import { runScaleOut } from './scale-out.js';
 import { runDirsyncWorkloads, runNaiveWorkloads, type SyncSettings } from './sync-efficiency.js';
 
@@ -56,7 +57,7 @@ const SETTINGS = {
   scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale'] as const;
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'refusals'] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -131,6 +132,7 @@ async function main(): Promise<number> {
   log(`process logs: ${group.logDir}`);
 
   const secret = newSecret();
+  let refusalRows: Row[] = [];
   let redis: RedisHandle | undefined;
   const phase = async (name: Phase, title: string, body: (redis: RedisHandle) => Promise<void>) => {
     if (!phases.has(name) || interrupted) return;
@@ -198,6 +200,9 @@ async function main(): Promise<number> {
       }
       results.scaleOut = { settings: SETTINGS.scaleOut, runs };
     });
+    await phase('refusals', 'Genesys in practice: refused attributes and a no-op replay', async (r) => {
+      refusalRows = await runRefusalBench(r.url, log);
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -206,7 +211,7 @@ async function main(): Promise<number> {
 
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
-  results.rows = buildRows(results);
+  results.rows = [...buildRows(results), ...refusalRows];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

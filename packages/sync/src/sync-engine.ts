@@ -134,6 +134,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
+  const refusals = new RefusalStore({ redis, keys });
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -141,7 +142,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
-    refusals: new RefusalStore({ redis, keys }),
+    refusals,
     phoneRegion,
     ...(settings.mappingFile ? {} : { hrFieldOf: defaultMappingHrField }),
     permissions: Object.assign(new DeniedWrites({ redis, keys }), {
@@ -167,7 +168,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports, refusals });
   return {
     people,
     reports,
@@ -210,6 +211,7 @@ function createReconcile(
     people: PersonStore;
     cache: TargetCache;
     reports: ReportStore;
+    refusals: RefusalStore;
   },
 ): { runner: ReconcileRunner; close(): void } | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;

@@ -10,10 +10,11 @@ import {
 import type { ScimUser, UserPage } from '@dirsync/scim';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
+import type { RefusalMemory } from '../refusal-store.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
-
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
+import { refusedDriftDiscrepancy, settleRefusedDrift } from './refused-drift.js';
 
 /** What reconcile needs from the SCIM client: every user, inactive included, page by page. */
 export interface DirectoryReader {
@@ -43,6 +44,8 @@ export interface ReconcileRunnerOptions {
   /** Enqueues sync triggers for people whose state the run changed (lower priority than live events). */
   enqueue: (externalIds: string[], runId: string) => Promise<void>;
   logger?: Logger;
+  /** Values the target refused: such drift is reported `attribute_refused`, not re-fixed forever. */
+  refusals?: RefusalMemory;
 }
 
 export interface ReconcileRequest {
@@ -113,6 +116,7 @@ export class ReconcileRunner {
       protectedUsers: new Set([...options.protectedUsers].map((u) => u.toLowerCase())),
       brake: { ...options.brake, override: request.overrideBrake },
     });
+    const refused = options.refusals ? await settleRefusedDrift(comparison, options.refusals) : [];
 
     let enqueued: string[] = [];
     if (request.apply) {
@@ -124,6 +128,7 @@ export class ReconcileRunner {
       enqueued = await this.applyFixes(snapshot, comparison, request.runId);
     }
     const report = this.buildReport(request, snapshot, comparison, targetUsers.length);
+    report.discrepancies.push(...refused.map((r) => refusedDriftDiscrepancy(r, request.runId)));
     await options.reports.save(report);
     await progress({
       phase: 'done',
