@@ -106,7 +106,7 @@ async function noOpReplayRequests(redisUrl: string, users: number): Promise<numb
     for (let i = 0; i < records.length; i += 25) await rig.sync(records.slice(i, i + 25), 'user.created');
     const before = await rig.lastSeq();
     for (let i = 0; i < records.length; i += 25) await rig.sync(records.slice(i, i + 25), 'user.updated');
-    return rig.requestsSince(before);
+    return await rig.requestsSince(before);
   } finally {
     await rig.close();
   }
