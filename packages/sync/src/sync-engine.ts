@@ -168,7 +168,8 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports, refusals });
+  const parts = { budget, mapping, policy, people, cache, reports, refusals, phoneRegion };
+  const reconcile = createReconcile(settings, parts);
   return {
     people,
     reports,
@@ -212,6 +213,7 @@ function createReconcile(
     cache: TargetCache;
     reports: ReportStore;
     refusals: RefusalStore;
+    phoneRegion: string | undefined;
   },
 ): { runner: ReconcileRunner; close(): void } | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DEFAULT_DIVISIONS } from '@dirsync/genesys-sim';
 import type { Discrepancy } from '@dirsync/reports';
 import { ENTERPRISE_USER_SCHEMA } from '@dirsync/scim';
@@ -196,6 +199,44 @@ describe('Genesys as it really is', () => {
         expect((await targetUser(h, 'HR-20'))?.[ENTERPRISE_USER_SCHEMA]?.division).toBe('Restricted');
       } finally {
         await h.close();
+      }
+    },
+  );
+
+  redisTest(
+    'reconcile reports a refused value as attribute_refused, not as drift to fix; typed phones and the missing division are no drift',
+    async ({ redisUrl, prefix }) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'dirsync-refused-'));
+      const snapshot = path.join(dir, 'hr.json');
+      const records = [
+        hr('HR-30', { division: 'Narnia', phone: '+1 (415) 555-0132' }),
+        hr('HR-31', { phone: 'n/a' }),
+      ];
+      writeFileSync(snapshot, JSON.stringify(records));
+      const h = await startEngineHarness({
+        redisUrl,
+        prefix,
+        sim: realisticSim,
+        settings: { reconcile: { snapshotSource: snapshot, maxDeactivatePercent: 100 } },
+      });
+      try {
+        await h.sync(await h.send(records.map((data) => ({ event: 'user.created' as const, data }))));
+        const run = await h.engine.reconcile?.run({ runId: 'r-1', apply: true, overrideBrake: false });
+        expect(run?.comparison.drifted).toEqual([]);
+        expect(run?.enqueued).toEqual([]);
+        expect(run?.report.discrepancies).toEqual([
+          expect.objectContaining({
+            externalId: 'HR-30',
+            type: 'attribute_refused',
+            field: DIVISION,
+            expected: 'Narnia',
+            actual: 'Home',
+            targetCorrelationId: expect.any(String),
+          }),
+        ]);
+      } finally {
+        await h.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   );

@@ -10,6 +10,7 @@ import {
 import type { ScimUser, UserPage } from '@dirsync/scim';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
+import { cleanDesiredUser } from '../phone-cleaning.js';
 import type { RefusalMemory } from '../refusal-store.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
@@ -46,6 +47,8 @@ export interface ReconcileRunnerOptions {
   logger?: Logger;
   /** Values the target refused: such drift is reported `attribute_refused`, not re-fixed forever. */
   refusals?: RefusalMemory;
+  /** `DEFAULT_PHONE_REGION`, to compare phones in the form the sync sends them. */
+  phoneRegion?: string | undefined;
 }
 
 export interface ReconcileRequest {
@@ -103,9 +106,15 @@ export class ReconcileRunner {
       targetUsersRead: targetUsers.length,
     });
     const desired = new Map<string, ScimUser | null>();
+    const unusable = new Map<string, Set<string>>();
     for (const record of snapshot.records) {
       // A record the mapping cannot handle is out of scope here; the sync of that person reports the error.
-      desired.set(record.externalId, await options.mapping.evaluate(record).catch(() => null));
+      const mapped = await options.mapping.evaluate(record).catch(() => null);
+      // Phones compared in the form the sync sends them; an unusable one is left alone there, so here too.
+      const cleaned = mapped ? cleanDesiredUser(mapped, options.phoneRegion) : undefined;
+      desired.set(record.externalId, cleaned?.user ?? null);
+      if (cleaned?.unusable.length)
+        unusable.set(record.externalId, new Set(cleaned.unusable.map((u) => u.field)));
     }
     const comparison = compareDirectory({
       records: snapshot.records,
@@ -116,7 +125,7 @@ export class ReconcileRunner {
       protectedUsers: new Set([...options.protectedUsers].map((u) => u.toLowerCase())),
       brake: { ...options.brake, override: request.overrideBrake },
     });
-    const refused = options.refusals ? await settleRefusedDrift(comparison, options.refusals) : [];
+    const refused = await settleRefusedDrift(comparison, options.refusals, unusable);
 
     let enqueued: string[] = [];
     if (request.apply) {

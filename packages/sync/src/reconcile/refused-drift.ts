@@ -16,22 +16,25 @@ export interface RefusedDrift {
 
 /**
  * Takes out of the drift what a sync would not write either: differences the target makes itself (an e-mail's
- * `primary`, the case of a name), a division HR does not give (left alone), and values the target refused for
+ * `primary`, the case of a name), a division HR does not give and an unusable value (both left alone), and values the target refused for
  * that person that HR has not changed since (returned, to be reported `attribute_refused`). People left with no
  * drift count as in sync. Changes `comparison` in place.
  */
 export async function settleRefusedDrift(
   comparison: DirectoryComparison,
-  refusals: RefusalMemory,
+  refusals: RefusalMemory | undefined,
+  unusable: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): Promise<RefusedDrift[]> {
   const refused: RefusedDrift[] = [];
   const stillDrifted: DirectoryComparison['drifted'] = [];
   for (const person of comparison.drifted) {
-    const remembered = await refusals.recall(person.externalId);
+    const remembered = (await refusals?.recall(person.externalId)) ?? new Map<string, RememberedRefusal>();
+    const leftAlone = unusable.get(person.externalId);
     const kept: AttributeMismatch[] = [];
     for (const m of person.mismatches) {
       if (isTargetNormalisation(m)) continue;
       if (m.field === DIVISION_FIELD && m.expected === undefined) continue;
+      if (leftAlone?.has(m.field)) continue;
       const refusal = remembered.get(m.field);
       if (refusal && refusal.hash === hashValue(m.expected)) {
         refused.push({ externalId: person.externalId, scimId: person.scimId, mismatch: m, refusal });
