@@ -108,6 +108,22 @@ describe('Genesys as it really is', () => {
         expect(replay.report.counts.unchanged).toBe(converged.length);
         // The refusals still in force are reported, without a request.
         expect(ofType(replay.report.discrepancies, 'HR-4', 'attribute_refused')).toHaveLength(1);
+
+        // Preview shows them the same way: the requests it would make, and the refused attributes.
+        const remembered = await h.engine.preview({
+          event: 'user.updated',
+          data: hr('HR-4', { division: 'Narnia', title: 'Typo' }),
+        });
+        expect(remembered.requests.filter((r) => !r.sent)).toEqual([]);
+        expect(remembered.discrepancies).toEqual([
+          expect.objectContaining({ type: 'attribute_refused', field: DIVISION }),
+        ]);
+        const fresh = await h.engine.preview({ event: 'user.created', data: hr('HR-9', { phone: 'n/a' }) });
+        const post = fresh.requests.find((r) => r.method === 'POST');
+        expect(post?.body).not.toHaveProperty('phoneNumbers');
+        expect(fresh.discrepancies).toEqual([
+          expect.objectContaining({ type: 'attribute_refused', field: WORK_PHONE }),
+        ]);
       } finally {
         await h.close();
       }
