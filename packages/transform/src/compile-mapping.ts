@@ -1,6 +1,7 @@
 import type { HrRecord } from '@dirsync/contracts';
 import { isOwnedPath, parseOwnedPath } from '@dirsync/scim';
 import jsonata from 'jsonata';
+import { checkStringShapes } from './check-string-shapes.js';
 import { deriveOwned } from './derive-owned.js';
 import { sandboxFailure } from './evaluation-failure.js';
 import type { AstNode } from './jsonata-ast.js';
@@ -112,6 +113,13 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
   const maxDepth = positiveInteger('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH);
   const expression = compileExpression(source, file);
   const { owned, ownedFrom } = resolveOwned(source, file, expression.ast() as AstNode);
+  const shape = checkStringShapes(expression.ast() as AstNode);
+  if (shape) {
+    const location =
+      shape.position === undefined ? undefined : locateJsonataPosition(source, shape.position, shape.token);
+    const where = location ? `line ${location.line}, column ${location.column}: ` : '';
+    throw new MappingLoadError(file, `${where}${shape.problem}`, location ? { location } : {});
+  }
   // JSONata's guardrails (elapsed time and depth, checked at every evaluation step with the counters held by that
   // evaluation's own frame) run inside the sandbox; the sandbox's hard limit stops what runs between steps.
   const sandbox = new MappingSandbox({
