@@ -9,7 +9,8 @@ import { runIngest } from './ingest.js';
 import { runMemory } from './memory.js';
 import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
 import { renderBenchmarksSection } from './readme-summary.js';
-import { type BenchResults, buildRows, type Machine, renderMarkdown } from './report.js';
+import { runRefusalBench } from './refusals.js';
+import { type BenchResults, buildRows, type Machine, type Row, renderMarkdown } from './report.js';
 import { runRollout } from './rollout.js';
 import { runScaleOut } from './scale-out.js';
 import { runSchedule } from './schedule.js';
@@ -76,7 +77,17 @@ const SETTINGS = {
   },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'schedule', 'rollout'] as const;
+const PHASES = [
+  'ingest',
+  'memory',
+  'sync',
+  'naive',
+  'budget',
+  'scale',
+  'schedule',
+  'rollout',
+  'refusals',
+] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -151,6 +162,7 @@ async function main(): Promise<number> {
   log(`process logs: ${group.logDir}`);
 
   const secret = newSecret();
+  let refusalRows: Row[] = [];
   let redis: RedisHandle | undefined;
   const phase = async (name: Phase, title: string, body: (redis: RedisHandle) => Promise<void>) => {
     if (!phases.has(name) || interrupted) return;
@@ -238,6 +250,9 @@ async function main(): Promise<number> {
         log,
       });
     });
+    await phase('refusals', 'Genesys in practice: refused attributes and a no-op replay', async (r) => {
+      refusalRows = await runRefusalBench(r.url, log);
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -246,7 +261,7 @@ async function main(): Promise<number> {
 
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
-  results.rows = buildRows(results);
+  results.rows = [...buildRows(results), ...refusalRows];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

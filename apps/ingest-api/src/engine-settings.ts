@@ -25,6 +25,7 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
     hrFields: config.HR_FIELDS,
     directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
+    phoneRegion: config.DEFAULT_PHONE_REGION,
     userAgent: 'dirsync-preview',
     managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
     outOfScope: config.OUT_OF_SCOPE,

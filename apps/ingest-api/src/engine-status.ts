@@ -26,7 +26,11 @@ export async function watchQuarantine(
   let note = '';
   const refresh = async () => {
     const q = await health.current().catch(() => undefined);
-    note = q ? `QUARANTINED since ${q.since}: ${q.detail}. Paused until a probe succeeds.` : '';
+    const cause = q?.cause ?? (q?.reason === 'auth' ? 'credentials' : 'server');
+    const probe = q?.probeExternalId ? `re-sending the write of ${q.probeExternalId}` : 'a read';
+    note = q
+      ? `QUARANTINED (${cause}) since ${q.since}: ${q.detail}. Paused until a probe (${probe}) succeeds.`
+      : '';
   };
   await refresh();
   const timer = setInterval(() => void refresh(), 5000);

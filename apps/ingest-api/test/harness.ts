@@ -74,7 +74,7 @@ export function person(externalId: string, extra: Record<string, unknown> = {}) 
     title: 'Analyst',
     departmentCode: 'Engineering',
     role: 'agent',
-    phone: '+15555550100',
+    phone: '+14155550100',
     ...extra,
   };
 }

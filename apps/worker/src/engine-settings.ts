@@ -1,5 +1,10 @@
 import type { Logger } from '@dirsync/core';
-import { addSyncBatches, type SyncEngineHooks, type SyncEngineSettings } from '@dirsync/sync';
+import {
+  addSyncBatches,
+  type Quarantine,
+  type SyncEngineHooks,
+  type SyncEngineSettings,
+} from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
@@ -31,6 +36,8 @@ export function workerEngineSettings(
     lockTtlMs: config.JOB_LOCK_SECONDS * 1000,
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
+    phoneRegion: config.DEFAULT_PHONE_REGION,
+    authQuarantineAfterPeople: config.AUTH_QUARANTINE_AFTER_PEOPLE,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
     personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
     hrFields: config.HR_FIELDS,
@@ -51,6 +58,11 @@ export function workerEngineSettings(
     logger,
     hooks,
   };
+}
+
+/** What a quarantine stopped on, as a metric label and for the dashboard. */
+export function quarantineCause(q: Quarantine): string {
+  return q.cause ?? (q.reason === 'auth' ? 'credentials' : 'server');
 }
 
 /** How the engine reaches the worker's edges: sync triggers, the queue's rate limit and pause, metrics. */
@@ -75,10 +87,12 @@ export function workerEngineHooks(
       await queue.rateLimit(ms);
       logger.warn('target answered 429; every worker pauses', { retryAfterMs: ms });
     },
-    onQuarantine: (q) =>
-      pauseQueue(
-        `${q.reason === 'auth' ? 'the target refuses our credentials' : 'the target keeps failing'}: ${q.detail}`,
-      ),
+    onQuarantine: (q) => {
+      metrics.quarantineEntries.inc({ cause: quarantineCause(q) });
+      return pauseQueue(
+        `${q.reason === 'auth' ? `the target refuses us (${quarantineCause(q)})` : 'the target keeps failing'}: ${q.detail}`,
+      );
+    },
     onBudgetWait: (ms) => metrics.budgetWaitSeconds.observe(ms / 1000),
     onTargetResponse: ({ route, status, durationMs }, priority) => {
       metrics.requests.inc({ route, status: String(status) });

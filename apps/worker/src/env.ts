@@ -33,6 +33,8 @@ const schema = z
     TARGET_FAILURE_WINDOW_SECONDS: envInt({ default: 120, min: 5, max: 86_400 }),
     /** How often a quarantined worker probes the target. */
     QUARANTINE_PROBE_SECONDS: envInt({ default: 15, min: 1, max: 3600 }),
+    /** Failed probes back off (doubling) up to this interval, so no quarantine flaps. */
+    QUARANTINE_PROBE_MAX_SECONDS: envInt({ default: 900, min: 1, max: 86_400 }),
     /**
      * How long a person's newest change must rest before it is written: several webhooks for one HR edit become
      * one write. 0 writes at once.

@@ -11,6 +11,9 @@ export interface WorkerMetrics {
   rateLimited: Counter;
   conflicts: Counter;
   quarantined: Gauge;
+  /** Quarantines started and lifted, by cause (credentials, read_forbidden, writes_forbidden, server). */
+  quarantineEntries: Counter<'cause'>;
+  quarantineExits: Counter<'cause'>;
   queueLagSeconds: Histogram;
   budgetWaitSeconds: Histogram;
   managersMissing: Counter;
@@ -61,6 +64,18 @@ export function createWorkerMetrics(): WorkerMetrics {
     quarantined: new Gauge({
       name: 'dirsync_sync_quarantined',
       help: '1 while the sync is quarantined (target refusing everyone), else 0',
+      registers,
+    }),
+    quarantineEntries: new Counter({
+      name: 'dirsync_sync_quarantine_entries_total',
+      help: 'Quarantines this process started, by cause',
+      labelNames: ['cause'] as const,
+      registers,
+    }),
+    quarantineExits: new Counter({
+      name: 'dirsync_sync_quarantine_exits_total',
+      help: 'Quarantines this process lifted after a successful probe, by cause',
+      labelNames: ['cause'] as const,
       registers,
     }),
     queueLagSeconds: new Histogram({

@@ -15,6 +15,7 @@ import {
 } from '@dirsync/sync';
 import { DelayedError, type Job, type Queue, UnrecoverableError, WaitingError } from 'bullmq';
 import type { WorkerMetrics } from './metrics.js';
+import { logTargetRefusals } from './refusal-log.js';
 
 export interface SyncProcessorDeps {
   runner: SyncEngine['batches'];
@@ -122,6 +123,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         const result = await runBatch(deps, job, token, signal, data.externalIds, data.origin);
         await moveJobUnlessCompleted(metrics, job, token, result);
         if (result.kind !== 'completed') return {};
+        logTargetRefusals(deps.logger, result.report);
         for (const failure of result.failures) await addFailedPersonJob(queue, failure, data.origin);
         metrics.jobs.inc({ name: job.name, result: 'completed' });
         return {
@@ -148,6 +150,7 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         const result = await runBatch(deps, job, token, signal, [data.externalId], 'retry');
         await moveJobUnlessCompleted(metrics, job, token, result);
         if (result.kind !== 'completed') return {};
+        logTargetRefusals(deps.logger, result.report);
         const failure = result.failures[0];
         if (failure) {
           metrics.jobs.inc({ name: job.name, result: 'failed' });

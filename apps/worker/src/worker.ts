@@ -66,6 +66,7 @@ export async function startWorker(
     metrics,
     logger,
     intervalMs: config.QUARANTINE_PROBE_SECONDS * 1000,
+    maxIntervalMs: config.QUARANTINE_PROBE_MAX_SECONDS * 1000,
     signal: shutdown.signal,
   });
 

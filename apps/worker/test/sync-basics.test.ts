@@ -15,7 +15,7 @@ describe('worker: the fewest correct writes', () => {
           event: 'user.created',
           data: hr('HR-100', {
             title: 'Agent',
-            phone: '+15555550100',
+            phone: '+14155550100',
             hireDate: '2024-03-01',
             costCenter: 'CC-9',
             level: 3,
@@ -37,7 +37,7 @@ describe('worker: the fewest correct writes', () => {
           emails: expect.arrayContaining([
             expect.objectContaining({ type: 'work', value: 'hr-100@example.com' }),
           ]),
-          phoneNumbers: [expect.objectContaining({ type: 'work', value: '+15555550100' })],
+          phoneNumbers: [expect.objectContaining({ type: 'work', value: '+14155550100' })],
           [ENTERPRISE_USER_SCHEMA]: expect.objectContaining({
             department: 'Support',
             dateHire: '2024-03-01',
@@ -65,7 +65,7 @@ describe('worker: the fewest correct writes', () => {
         await stack.send({
           id: 'evt-title',
           event: 'user.updated',
-          data: hr('HR-100', { title: 'Senior Agent', phone: '+15555550100', hireDate: '2024-03-01' }),
+          data: hr('HR-100', { title: 'Senior Agent', phone: '+14155550100', hireDate: '2024-03-01' }),
         });
         await stack.drained();
         const after = await sim.admin.requests({ since: before.at(-1)?.seq ?? 0 });
@@ -82,7 +82,7 @@ describe('worker: the fewest correct writes', () => {
         await stack.send({
           id: 'evt-same',
           event: 'user.updated',
-          data: hr('HR-100', { title: 'Senior Agent', phone: '+15555550100', hireDate: '2024-03-01' }),
+          data: hr('HR-100', { title: 'Senior Agent', phone: '+14155550100', hireDate: '2024-03-01' }),
         });
         await stack.drained();
         const none = (await sim.admin.requests({ since: quiet.at(-1)?.seq ?? 0 })).filter((r) =>

@@ -85,6 +85,14 @@ export const syncEnv = {
   ),
   /** How long a built directory index is trusted to say "this person is not in Genesys" (milliseconds). */
   DIRECTORY_INDEX_MAX_AGE: envDurationMs({ default: '24h', min: '1m' }),
+  /**
+   * ISO 3166 code for HR phone numbers written without a country code (unset: such numbers are unusable). The
+   * engine checks it against the phone library's regions at start-up (`phoneRegionSchema` of @dirsync/transform,
+   * which this package cannot import).
+   */
+  DEFAULT_PHONE_REGION: envString(),
+  /** 403s on writes for this many different people in a row, with no successful write between, quarantine the sync. */
+  AUTH_QUARANTINE_AFTER_PEOPLE: envInt({ default: 5, min: 1, max: 10_000 }),
 };
 
 function isKnownTimeZone(zone: string): boolean {

@@ -36,15 +36,15 @@ describe('divisions', () => {
     expect(await h.sim.admin.listUsers()).toEqual([]);
 
     const user = await h.create({ userName: 'd@example.com', displayName: 'D' });
-    // homeDivision is off by default (null): a user created without a division has none.
-    expect(user[ENTERPRISE]).toBeUndefined();
+    // A user created without a division lands in the home division ("Home" by default, as in Genesys).
+    expect(user[ENTERPRISE]).toEqual({ division: 'Home' });
     const patched = await h.patch(user.id, [
       { op: 'replace', path: 'title', value: 'Agent' },
       { op: 'replace', path: DIVISION, value: 'Narnia' },
     ]);
     expect(patched.status).toBe(400);
     expect(patched.body).toEqual(scimError(400, 'invalidValue', expect.stringContaining(DIVISION)));
-    // The whole request is refused: the title did not change either.
+    // The whole request is refused: the title did not change either (the client has to split it).
     expect((await h.sim.admin.getUser(user.id))?.user?.title).toBeUndefined();
   });
 
@@ -90,7 +90,7 @@ describe('divisions', () => {
 
     await expect(h.sim.admin.setBehavior({ homeDivision: 'Nowhere' })).rejects.toMatchObject({ status: 400 });
     await h.sim.admin.resetBehavior();
-    expect((await h.sim.admin.behavior()).homeDivision).toBeNull();
+    expect((await h.sim.admin.behavior()).homeDivision).toBe('Home');
   });
 
   it('takes its start divisions from the options and refuses a home division outside them', async () => {

@@ -50,7 +50,8 @@ describe('PATCH /Users/:id on simple attributes', () => {
     ]);
     expect(patched.emails).toEqual([
       { type: 'work', value: 'ana.work@example.com' },
-      { type: 'other', value: 'ana.lima@example.com' },
+      // Genesys keeps the `other` e-mail (userName) as the primary one.
+      { type: 'other', value: 'ana.lima@example.com', primary: true },
     ]);
   });
 
@@ -70,10 +71,10 @@ describe('PATCH on filtered multi-valued paths', () => {
     ]);
     expect(replaced.emails).toEqual([
       { type: 'work', value: 'ana.new@example.com' },
-      { type: 'other', value: 'ana@example.com' },
+      { type: 'other', value: 'ana@example.com', primary: true },
     ]);
     const removed = await patchOk(h, user.id, [{ op: 'remove', path: 'emails[type eq "work"].value' }]);
-    expect(removed.emails).toEqual([{ type: 'other', value: 'ana@example.com' }]);
+    expect(removed.emails).toEqual([{ type: 'other', value: 'ana@example.com', primary: true }]);
     const added = await patchOk(h, user.id, [
       { op: 'add', path: 'emails[type eq "work"].value', value: 'ana.back@example.com' },
     ]);
@@ -164,7 +165,8 @@ describe('PATCH on the enterprise extension', () => {
       displayName: 'Other Boss',
     });
     const removed = await patchOk(h, user.id, [{ op: 'remove', path: `${ENTERPRISE}:manager` }]);
-    expect(removed[ENTERPRISE]).toEqual({ department: 'Sales', employeeNumber: '7' });
+    // The division is the home division every new user lands in.
+    expect(removed[ENTERPRISE]).toEqual({ department: 'Sales', division: 'Home', employeeNumber: '7' });
   });
 
   it('refuses an unknown manager id, and the user as its own manager, with 400 invalidValue', async () => {

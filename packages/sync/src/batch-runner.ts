@@ -1,6 +1,6 @@
 import type { SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
-import { type Report, ReportBuilder, type ReportStore } from '@dirsync/reports';
+import { type PersonResult, type Report, ReportBuilder, type ReportStore } from '@dirsync/reports';
 import type { BatchDraftStore, DraftEntry } from './batch-draft-store.js';
 import { type FailedPerson, type PersonRunResult, runPerson } from './person-run.js';
 import type { PersonState } from './person-state.js';
@@ -209,9 +209,12 @@ export class BatchRunner {
       correlationId,
       code: failure.error.code,
       message: failure.error.message,
+      ...(failure.targetCorrelationId ? { targetCorrelationId: failure.targetCorrelationId } : {}),
     });
+    const result: PersonResult = { externalId, outcome: 'failed', correlationId, requests: failure.requests };
+    if (failure.targetCorrelationId) result.targetCorrelationId = failure.targetCorrelationId;
     return {
-      result: { externalId, outcome: 'failed', correlationId, requests: failure.requests },
+      result,
       discrepancies: failure.discrepancies,
     };
   }

@@ -1,5 +1,7 @@
 import { DirsyncError } from '@dirsync/core';
+import type { Discrepancy } from '@dirsync/reports';
 import { OAuthError, ScimError } from '@dirsync/scim';
+import { isWriteForbidden } from './permission-failures.js';
 import type { PersonState } from './person-state.js';
 import type { PersonSyncFailure } from './person-sync-result.js';
 import { ConflictExhaustedError } from './sync-errors.js';
@@ -23,11 +25,20 @@ export function classifyFailure(error: unknown, state: PersonState, requests: nu
       discrepancies: [{ ...base, type: 'conflict_exhausted', detail: error.message }],
     };
   }
+  if (isWriteForbidden(error)) {
+    // One person's refusal (a division without a grant) fails that person at once, as a failed person job an
+    // operator retries once the grant is fixed; re-sending it within the batch cannot help. See permission-failures.ts.
+    const denied: Discrepancy = { ...base, type: 'permission_denied', detail: error.detail ?? error.message };
+    if (error.targetCorrelationId) denied.targetCorrelationId = error.targetCorrelationId;
+    return { ...failure(error, false), discrepancies: [denied] };
+  }
   if (error instanceof ScimError) {
     const result = failure(
       error,
       error.retryable || error.kind === 'version_conflict' || error.kind === 'not_found',
     );
+    if (error.targetCorrelationId)
+      for (const d of result.discrepancies) d.targetCorrelationId = error.targetCorrelationId;
     if (error.kind === 'unauthorized') result.quarantine = 'auth';
     return result;
   }

@@ -14,6 +14,7 @@ import {
   ReconcileRunner,
   type ReconcileRunnerOptions,
 } from './reconcile/reconcile-runner.js';
+import { RefusalStore } from './refusal-store.js';
 import { RequestBudget } from './request-budget.js';
 import { ScheduledChanges } from './scheduled-changes.js';
 import type { SyncEngineSettings } from './sync-engine-types.js';
@@ -62,6 +63,7 @@ export function createParts(settings: SyncEngineSettings, mapping: Awaited<Retur
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
+  const refusals = new RefusalStore({ redis, keys });
   return {
     keys,
     budget,
@@ -72,6 +74,7 @@ export function createParts(settings: SyncEngineSettings, mapping: Awaited<Retur
     cache,
     schedule,
     reports,
+    refusals,
     directoryIndex,
     indexBuilder,
   };
@@ -96,7 +99,15 @@ export function createReconcile(
   reader: DirectoryReader,
   parts: Pick<
     ReconcileRunnerOptions,
-    'mapping' | 'policy' | 'people' | 'cache' | 'reports' | 'indexBuilder' | 'prehires'
+    | 'mapping'
+    | 'policy'
+    | 'people'
+    | 'cache'
+    | 'reports'
+    | 'indexBuilder'
+    | 'prehires'
+    | 'refusals'
+    | 'phoneRegion'
   >,
 ): ReconcileRunner | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;

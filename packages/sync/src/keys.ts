@@ -43,6 +43,10 @@ export interface SyncKeys {
   scheduleDue: string;
   /** String (with a TTL): the person's user is created ahead of a future start, inactive, until then. */
   prehire(externalId: string): string;
+  /** Hash: SCIM path → a value the target refused for this person (and why), not sent again until HR changes it. */
+  refused(externalId: string): string;
+  /** ZSET externalId → first 403 on a write, since the last successful write (any process). */
+  deniedWrites: string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -67,5 +71,7 @@ export function createKeys(prefix: string): SyncKeys {
     scheduled: (id) => `${prefix}:sched:${id}`,
     scheduleDue: `${prefix}:sched-due`,
     prehire: (id) => `${prefix}:prehire:${id}`,
+    refused: (id) => `${prefix}:refused:${id}`,
+    deniedWrites: `${prefix}:health:denied-writes`,
   };
 }

@@ -1,4 +1,6 @@
-import { type PatchOperation, ScimError, type ScimUser } from '@dirsync/scim';
+import { type OwnedPath, type PatchOperation, ScimError, type ScimUser } from '@dirsync/scim';
+import type { RefusedField } from './refused-attributes.js';
+import { patchSplitting } from './split-patch.js';
 import { ConflictExhaustedError } from './sync-errors.js';
 import type { ScimTarget, TargetCachePort } from './sync-ports.js';
 import type { TargetCaller } from './target-caller.js';
@@ -7,7 +9,16 @@ import type { LocatedUser } from './user-locator.js';
 /** What PATCHing a located user came to. */
 export type PatchResult =
   | { kind: 'unchanged'; user: ScimUser; version?: string | undefined }
-  | { kind: 'written'; user?: ScimUser | undefined; version?: string | undefined; wasInactive: boolean }
+  | {
+      kind: 'written';
+      user?: ScimUser | undefined;
+      version?: string | undefined;
+      wasInactive: boolean;
+      /** Fields the target refused; the rest was written. */
+      refused: RefusedField[];
+      /** False when the target refused everything that was sent. */
+      taken: boolean;
+    }
   /** The user is not in the target (any more). */
   | { kind: 'gone' };
 
@@ -19,6 +30,8 @@ export interface PatchLoopInput {
   /** Re-sends after a version conflict (contract: at most 3). */
   maxResends: number;
   computeOps: (current: ScimUser) => PatchOperation[];
+  /** The owned fields, to split a refused PATCH by field (absent: a refusal fails the whole write). */
+  fields?: readonly OwnedPath[];
 }
 
 /**
@@ -38,12 +51,19 @@ export async function patchUntilTaken(input: PatchLoopInput): Promise<PatchResul
     if (ops.length === 0) return { kind: 'unchanged', user: current, version };
     const scimId = located.scimId;
     try {
+      const wasInactive = current.active === false;
+      if (input.fields) {
+        const split = await patchSplitting({ target, caller, scimId, version, ops, fields: input.fields });
+        return { kind: 'written', ...split, wasInactive };
+      }
       const result = await caller.call(() => target.patchUser(scimId, ops, { version }, ctx));
       return {
         kind: 'written',
         user: result.user,
         version: result.version,
-        wasInactive: current.active === false,
+        wasInactive,
+        refused: [],
+        taken: true,
       };
     } catch (error) {
       if (!(error instanceof ScimError)) throw error;

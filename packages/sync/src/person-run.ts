@@ -15,6 +15,8 @@ export interface FailedPerson {
   correlationId: string;
   code: string;
   message: string;
+  /** The target's id of the refused request (Genesys: `ININ-Correlation-Id`), for its support. */
+  targetCorrelationId?: string;
 }
 
 /** What one batch did for one person. */
@@ -52,6 +54,7 @@ function draftEntry(
     requests: number;
     scimId?: string | undefined;
     correlationId?: string | undefined;
+    targetCorrelationId?: string | undefined;
   },
   discrepancies: Discrepancy[],
 ): DraftEntry {
@@ -62,12 +65,21 @@ function draftEntry(
   };
   if (fields.scimId) result.scimId = fields.scimId;
   if (fields.correlationId) result.correlationId = fields.correlationId;
+  if (fields.targetCorrelationId) result.targetCorrelationId = fields.targetCorrelationId;
   return { result, discrepancies };
 }
 
 function failedPerson(state: PersonState, failure: PersonSyncFailure): FailedPerson {
   const { externalId, rev, correlationId } = state;
-  return { externalId, rev, correlationId, code: failure.error.code, message: failure.error.message };
+  const failed: FailedPerson = {
+    externalId,
+    rev,
+    correlationId,
+    code: failure.error.code,
+    message: failure.error.message,
+  };
+  if (failure.targetCorrelationId) failed.targetCorrelationId = failure.targetCorrelationId;
+  return failed;
 }
 
 function dropFailure(failures: FailedPerson[], externalId: string): void {
@@ -149,6 +161,7 @@ export async function runPerson(
     let scimId: string | undefined;
     let requests = 0;
     let correlationId: string | undefined;
+    let targetCorrelationId: string | undefined;
     const discrepancies: Discrepancy[] = [];
     while (state) {
       if (state.rev > state.appliedRev) {
@@ -157,11 +170,15 @@ export async function runPerson(
         const result = synced.result;
         requests += result.requests;
         correlationId = state.correlationId;
+        targetCorrelationId = result.targetCorrelationId ?? targetCorrelationId;
         discrepancies.push(...result.discrepancies);
         if (result.scimId) scimId = result.scimId;
         if (result.kind === 'failed') {
           if (result.quarantine) {
-            await deps.health?.quarantine(result.quarantine, result.error.message);
+            await deps.health?.quarantine(result.quarantine, result.error.message, {
+              ...(result.quarantineCause ? { cause: result.quarantineCause } : {}),
+              ...(result.probeExternalId ? { probeExternalId: result.probeExternalId } : {}),
+            });
             return { kind: 'quarantined', reason: result.error.message };
           }
           if (result.retryable) return { kind: 'retry', failure: result };
@@ -183,7 +200,10 @@ export async function runPerson(
     if (!outcome) return { kind: 'handled', entry: { coalesced: true } };
     return {
       kind: 'handled',
-      entry: draftEntry({ externalId, outcome, requests, scimId, correlationId }, discrepancies),
+      entry: draftEntry(
+        { externalId, outcome, requests, scimId, correlationId, targetCorrelationId },
+        discrepancies,
+      ),
     };
   } finally {
     stopRenewing();

@@ -11,8 +11,22 @@ export type PersonSyncResult =
       requests: number;
       /** People whose manager this person is, now resolvable: they need a sync to fill it in. */
       resync: string[];
+      /** The target's id of the last request answered for this person (Genesys: `ININ-Correlation-Id`). */
+      targetCorrelationId?: string;
     }
   | PersonSyncFailure;
+
+/** A `synced` result. */
+export function syncedResult(fields: {
+  outcome: Outcome;
+  discrepancies: Discrepancy[];
+  requests: number;
+  resync: string[];
+  scimId?: string | undefined;
+}): PersonSyncResult {
+  const { scimId, ...rest } = fields;
+  return { kind: 'synced', ...rest, ...(scimId === undefined ? {} : { scimId }) };
+}
 
 export interface PersonSyncFailure {
   kind: 'failed';
@@ -20,6 +34,11 @@ export interface PersonSyncFailure {
   retryable: boolean;
   /** The target refuses our credentials, so it refuses everyone: stop the whole sync, not just this person. */
   quarantine?: 'auth';
+  /** Why the sync is quarantined, for the dashboard; and whose write a write quarantine's probe re-sends. */
+  quarantineCause?: string;
+  probeExternalId?: string;
+  /** The target's id of the last request answered for this person. */
+  targetCorrelationId?: string;
   error: DirsyncError;
   scimId?: string;
   discrepancies: Discrepancy[];

@@ -1,14 +1,19 @@
 import type { Logger } from '@dirsync/core';
 import type { Discrepancy, Outcome } from '@dirsync/reports';
-import { compareUser, diffUser, type PatchOperation, projectOwned, type ScimUser } from '@dirsync/scim';
+import { compareUser, type PatchOperation, parseOwnedPath, projectOwned, type ScimUser } from '@dirsync/scim';
+import { AttributeGuard, type AttributeGuardOptions, type RefusalOptions } from './attribute-guard.js';
 import { classifyFailure } from './classify-failure.js';
+import { createKeepingRefused } from './create-keeping-refused.js';
+import { deactivatePerson } from './deactivate-person.js';
 import { ManagerResolver } from './manager-resolver.js';
 import type { ManagerWaitClock } from './manager-wait.js';
 import type { NoteLedger } from './note-ledger.js';
 import { handleOutOfScope, type OutOfScopeMode } from './out-of-scope.js';
 import { patchUntilTaken } from './patch-loop.js';
+import { withPermissionVerdict } from './permission-gate.js';
 import type { PersonState } from './person-state.js';
-import type { PersonSyncResult } from './person-sync-result.js';
+import { type PersonSyncResult, syncedResult } from './person-sync-result.js';
+import { FORGETFUL_REFUSALS } from './refusal-store.js';
 import { parkOps, RenameCoordinator } from './rename-coordinator.js';
 import { RenameBlockedError } from './rename-errors.js';
 import { checkRoles } from './role-check.js';
@@ -24,11 +29,12 @@ import type {
   SyncPolicy,
   TargetCachePort,
 } from './sync-ports.js';
-import type { CachedTarget } from './target-cache.js';
+import { baselineAfterWrite, isTargetNormalisation, type TargetBaseline } from './target-baseline.js';
+import { cacheEntry } from './target-cache.js';
 import { TargetCaller, type TargetCallerOptions } from './target-caller.js';
 import { type LocatedUser, UserLocator } from './user-locator.js';
 
-export interface PersonSyncerOptions extends TargetCallerOptions {
+export interface PersonSyncerOptions extends TargetCallerOptions, RefusalOptions {
   target: ScimTarget;
   mapping: SyncMapping;
   policy: SyncPolicy;
@@ -50,7 +56,7 @@ export interface PersonSyncerOptions extends TargetCallerOptions {
   now?: () => number;
 }
 
-type Written = { user?: ScimUser | undefined; version?: string | undefined; scimId?: string | undefined };
+type Written = { user?: ScimUser; version?: string; scimId?: string; baseline?: TargetBaseline | undefined };
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
@@ -89,20 +95,36 @@ export class PersonSyncer {
       correlationId: ctx.correlationId ?? state.correlationId,
     });
     try {
-      if (how.park && state.active) return await this.park(state, caller);
-      if (state.active) return await this.upsert(state, caller, false);
-      // A future hire is created (and kept) inactive, roles and all, until the start activates them.
-      if (await this.options.prehires?.isPrehire(state.externalId))
-        return await this.upsert(state, caller, true);
-      return await this.deactivate(state, caller);
+      const result = await this.dispatch(state, caller, how);
+      if (caller.targetCorrelationId) result.targetCorrelationId = caller.targetCorrelationId;
+      return result;
     } catch (error) {
       if (isAbort(error, ctx.signal)) throw new SyncInterruptedError(error);
-      return classifyFailure(error, state, caller.requests);
+      const failure = classifyFailure(error, state, caller.requests);
+      if (caller.targetCorrelationId) failure.targetCorrelationId = caller.targetCorrelationId;
+      return withPermissionVerdict(this.options.permissions, failure, error, state.externalId);
     }
+  }
+
+  private async dispatch(
+    state: PersonState,
+    caller: TargetCaller,
+    how: SyncOptions,
+  ): Promise<PersonSyncResult> {
+    if (how.park && state.active) return this.park(state, caller);
+    if (state.active) return this.upsert(state, caller, false);
+    // A future hire is created (and kept) inactive, roles and all, until the start activates them.
+    if (await this.options.prehires?.isPrehire(state.externalId)) return this.upsert(state, caller, true);
+    return this.deactivate(state, caller);
   }
 
   private diffOptions() {
     return { owned: this.owned, managedRoles: this.options.policy.managedRoles };
+  }
+
+  private guardOptions(): AttributeGuardOptions {
+    const { refusals, phoneRegion, hrFieldOf } = this.options;
+    return { ...this.diffOptions(), refusals: refusals ?? FORGETFUL_REFUSALS, phoneRegion, hrFieldOf };
   }
 
   private async upsert(
@@ -116,59 +138,72 @@ export class PersonSyncer {
     const decision = checkRoles(this.options.policy, state, mapped, caller);
     if (decision.kind !== 'allowed') return decision;
 
-    const desired: ScimUser = structuredClone(mapped);
-    desired.externalId = externalId;
-    if (prehire) desired.active = false;
+    const resolved: ScimUser = structuredClone(mapped);
+    resolved.externalId = externalId;
+    if (prehire) resolved.active = false;
     // Granted as the policy spells the role; the diff keeps the target's own spelling where it has the role.
-    if (desired.roles) desired.roles = decision.roles.map((value) => ({ value }));
-    const notes = await this.managers.resolve(desired, externalId, caller);
-    const write = () => this.write(state, desired, caller);
+    if (resolved.roles) resolved.roles = decision.roles.map((value) => ({ value }));
+    const notes = await this.managers.resolve(resolved, externalId, caller);
+    const subject = { externalId, correlationId: state.correlationId };
+    const guard = await AttributeGuard.open(this.guardOptions(), subject, resolved);
+    const write = () => this.write(state, guard, caller);
     const result = await write().catch((error: unknown) =>
-      this.renames.afterConflict(error, desired, caller, write),
+      this.renames.afterConflict(error, guard.desired, caller, write),
     );
     result.discrepancies.unshift(...notes);
     return result;
   }
 
-  /** Creates, adopts or PATCHes the person's user into `desired`. */
+  /** Creates, adopts or PATCHes the person's user into what the guard lets through. */
   private async write(
     state: PersonState,
-    desired: ScimUser,
+    guard: AttributeGuard,
     caller: TargetCaller,
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
     const cached = await this.options.cache.get(externalId);
     let located: LocatedUser | undefined = await this.locator.locate(state, cached, caller);
+    let created = false;
     if (!located) {
-      const created = await this.locator.createOrAdopt(desired, externalId, caller);
-      if (created.kind === 'created')
-        return this.finishWrite(state, desired, 'created', created, caller, true);
-      located = created.located;
+      const made = await createKeepingRefused(this.locator, guard, externalId, caller);
+      await guard.refused(made.refused);
+      if (made.kind === 'created' && !made.partial)
+        return this.finishWrite(state, guard, 'created', made, caller, true);
+      located =
+        made.kind === 'adopt'
+          ? made.located
+          : { scimId: made.user.id as string, version: made.version, user: made.user, fromCache: false };
+      created = made.kind === 'created';
     }
     // Known for the first time (looked up or adopted): this person may be a manager others wait for.
-    const newlyKnown = !cached || located.user.externalId !== externalId;
+    const newlyKnown = !cached || created || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
-      const ops = diffUser(current, desired, this.diffOptions());
+      const ops = guard.opsFor(current, cached?.baseline);
       // A pre-hire stays inactive until the start (desired.active false); anyone else inactive is reactivated.
-      if (current.active === false && desired.active !== false)
+      if (current.active === false && guard.desired.active !== false)
         ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
     if (patched.kind === 'gone') {
       await this.options.cache.drop(externalId);
-      const created = await this.locator.createOrAdopt(desired, externalId, caller);
-      if (created.kind === 'adopt')
+      const made = await this.locator.createOrAdopt(guard.createBody(), externalId, caller);
+      if (made.kind === 'adopt')
         throw new UserNameTakenError('the user vanished and its userName is now taken');
-      return this.finishWrite(state, desired, 'created', created, caller, true);
+      return this.finishWrite(state, guard, 'created', made, caller, true);
     }
-    if (patched.kind === 'unchanged') {
-      await this.remember(externalId, { ...patched, scimId: located.scimId });
+    if (patched.kind === 'unchanged' || !patched.taken) {
+      if (patched.kind === 'written') await guard.refused(patched.refused, located.scimId);
+      const user = patched.kind === 'unchanged' ? patched.user : located.user;
+      const version = patched.kind === 'unchanged' ? patched.version : located.version;
+      await this.remember(externalId, { scimId: located.scimId, version, user, baseline: cached?.baseline });
       const resync = await this.releaseWaiters(externalId, newlyKnown);
-      return this.synced('unchanged', caller, [], located.scimId, resync);
+      const outcome = created ? 'created' : 'unchanged';
+      return this.synced(outcome, caller, guard.discrepancies, located.scimId, resync);
     }
-    const outcome = patched.wasInactive ? 'reactivated' : 'updated';
+    await guard.refused(patched.refused, located.scimId);
+    const outcome = created ? 'created' : patched.wasInactive ? 'reactivated' : 'updated';
     const written = { ...patched, scimId: located.scimId };
-    return this.finishWrite(state, desired, outcome, written, caller, newlyKnown);
+    return this.finishWrite(state, guard, outcome, written, caller, newlyKnown);
   }
 
   private patch(
@@ -178,13 +213,14 @@ export class PersonSyncer {
   ) {
     const { target, cache } = this.options;
     const maxResends = this.options.maxConflictResends ?? 3;
-    return patchUntilTaken({ target, cache, caller, located, maxResends, computeOps });
+    const fields = this.owned.map((raw) => parseOwnedPath(raw));
+    return patchUntilTaken({ target, cache, caller, located, maxResends, computeOps, fields });
   }
 
   /** After a write: compares what the target answered with what was sent, remembers it, reports. */
   private async finishWrite(
     state: PersonState,
-    desired: ScimUser,
+    guard: AttributeGuard,
     outcome: Outcome,
     written: Written,
     caller: TargetCaller,
@@ -192,8 +228,13 @@ export class PersonSyncer {
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
     const scimId = written.scimId ?? (written.user?.id as string);
-    const mismatches = written.user ? compareUser(written.user, desired, this.diffOptions()) : [];
-    const discrepancies: Discrepancy[] = mismatches.map((m) => ({
+    await this.options.permissions?.written();
+    const compared = guard.diffOptions();
+    const mismatches = written.user ? compareUser(written.user, guard.desired, compared) : [];
+    // What the target answered is the baseline: its own normalisations are neither reported nor written over.
+    if (written.user) written.baseline = baselineAfterWrite(written.user, guard.desired, compared);
+    const reported = mismatches.filter((m) => !isTargetNormalisation(m));
+    const discrepancies: Discrepancy[] = reported.map((m) => ({
       externalId,
       scimId,
       correlationId: state.correlationId,
@@ -203,9 +244,9 @@ export class PersonSyncer {
       actual: m.actual,
       detail: `after the write the target holds a different ${m.field} than was sent`,
     }));
-    await this.remember(externalId, { scimId, version: written.version, user: written.user });
+    await this.remember(externalId, { ...written, scimId });
     const resync = await this.releaseWaiters(externalId, newlyKnown);
-    return this.synced(outcome, caller, discrepancies, scimId, resync);
+    return this.synced(outcome, caller, [...guard.discrepancies, ...discrepancies], scimId, resync);
   }
 
   /** A person newly known in the target may be the manager others wait for. */
@@ -235,61 +276,22 @@ export class PersonSyncer {
     throw new RenameBlockedError(undefined);
   }
 
-  private async deactivate(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
-    const externalId = state.externalId;
-    const cached = await this.options.cache.get(externalId);
-    const names = [externalId, state.data.workEmail, cached?.user?.userName].filter(
-      (n): n is string => typeof n === 'string',
-    );
-    if (names.some((n) => this.protectedUsers.has(n.toLowerCase()))) {
-      return this.synced('skipped', caller, [
-        {
-          externalId,
-          scimId: cached?.scimId,
-          correlationId: state.correlationId,
-          type: 'policy_violation',
-          field: 'active',
-          expected: true,
-          actual: false,
-          detail: 'listed in PROTECTED_USERS: never deactivated; the deactivation was not applied',
-        },
-      ]);
-    }
-    const located = await this.locator.locate(state, cached, caller);
-    if (!located) return this.synced('unchanged', caller, []);
-    const patched = await this.patch(located, caller, (current) =>
-      current.active === false ? [] : [{ op: 'replace', path: 'active', value: false }],
-    );
-    if (patched.kind === 'gone') {
-      await this.options.cache.drop(externalId);
-      return this.synced('unchanged', caller, []);
-    }
-    await this.remember(externalId, { scimId: located.scimId, version: patched.version, user: patched.user });
-    if (patched.kind === 'unchanged') return this.synced('unchanged', caller, [], located.scimId);
-    const discrepancies: Discrepancy[] = [];
-    if (patched.user && patched.user.active !== false) {
-      discrepancies.push({
-        externalId,
-        scimId: located.scimId,
-        correlationId: state.correlationId,
-        type: 'attribute_mismatch',
-        field: 'active',
-        expected: false,
-        actual: patched.user.active,
-        detail: 'the target still reports the user active after the deactivation',
-      });
-    }
-    return this.synced('deactivated', caller, discrepancies, located.scimId);
+  private deactivate(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
+    return deactivatePerson(state, caller, {
+      cache: this.options.cache,
+      protectedUsers: this.protectedUsers,
+      locate: (cached) => this.locator.locate(state, cached, caller),
+      patch: (located, ops) => this.patch(located, caller, ops),
+      remember: (entry) => this.remember(state.externalId, entry),
+      synced: (outcome, discrepancies, scimId) => this.synced(outcome, caller, discrepancies, scimId),
+    });
   }
 
   private async remember(externalId: string, entry: Written & { scimId: string }): Promise<void> {
-    const cached: CachedTarget = { scimId: entry.scimId, syncedAt: Date.now() };
-    if (entry.version !== undefined) cached.version = entry.version;
-    if (entry.user) {
-      cached.user = projectOwned(entry.user, this.diffOptions());
-      if (entry.user.active !== undefined) cached.user.active = entry.user.active;
-    }
-    await this.options.cache.set(externalId, cached);
+    await this.options.cache.set(
+      externalId,
+      cacheEntry(entry, (u) => projectOwned(u, this.diffOptions())),
+    );
   }
 
   private synced(
@@ -299,14 +301,6 @@ export class PersonSyncer {
     scimId?: string,
     resync: string[] = [],
   ): PersonSyncResult {
-    const result: PersonSyncResult = {
-      kind: 'synced',
-      outcome,
-      discrepancies,
-      requests: caller.requests,
-      resync,
-    };
-    if (scimId !== undefined) result.scimId = scimId;
-    return result;
+    return syncedResult({ outcome, discrepancies, requests: caller.requests, resync, scimId });
   }
 }

@@ -1,3 +1,4 @@
+import type { RefusalMemory, RememberedRefusal } from './refusal-store.js';
 import type { ManagerWaitlist, TargetCachePort } from './sync-ports.js';
 import type { CachedTarget } from './target-cache.js';
 
@@ -44,3 +45,29 @@ export const PREVIEW_WAITLIST: ManagerWaitlist = {
   stopWaitingForManager: async () => {},
   releaseManagerWaiters: async () => [],
 };
+
+/** The preview's refusal memory: reads the real one, remembers and forgets only for the one preview. */
+export class PreviewRefusals implements RefusalMemory {
+  private readonly inner: RefusalMemory;
+  private readonly overlay = new Map<string, Map<string, RememberedRefusal>>();
+
+  constructor(inner: RefusalMemory) {
+    this.inner = inner;
+  }
+
+  async recall(externalId: string): Promise<Map<string, RememberedRefusal>> {
+    return new Map(this.overlay.get(externalId) ?? (await this.inner.recall(externalId)));
+  }
+
+  async remember(externalId: string, refusals: ReadonlyMap<string, RememberedRefusal>): Promise<void> {
+    const own = await this.recall(externalId);
+    for (const [field, entry] of refusals) own.set(field, entry);
+    this.overlay.set(externalId, own);
+  }
+
+  async forget(externalId: string, fields: readonly string[]): Promise<void> {
+    const own = await this.recall(externalId);
+    for (const field of fields) own.delete(field);
+    this.overlay.set(externalId, own);
+  }
+}

@@ -5,7 +5,7 @@ import { toIncomingEvent } from './incoming-event.js';
 import { PREVIEW_MANAGER_WAITS } from './manager-wait.js';
 import { PREVIEW_NOTES } from './note-ledger.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
-import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
+import { PREVIEW_WAITLIST, PreviewCache, PreviewRefusals } from './preview-ports.js';
 import { previewNextScheduled, type ScheduledPreview } from './preview-scheduled.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
 import type { ScheduledChanges } from './scheduled-changes.js';
@@ -51,7 +51,8 @@ export async function previewEvent(
   }
   const target = new RecordingTarget(engine.target);
   // A preview's reads neither pause everyone on a 429 nor count towards a quarantine.
-  const { onRateLimited: _pause, onTargetHealth: _health, ...ports } = engine;
+  // Nor does a preview's 403 count towards one.
+  const { onRateLimited: _pause, onTargetHealth: _health, permissions: _gate, ...ports } = engine;
   const syncer = new PersonSyncer({
     ...ports,
     target,
@@ -59,6 +60,7 @@ export async function previewEvent(
     waitlist: PREVIEW_WAITLIST,
     notes: PREVIEW_NOTES,
     managerWaits: PREVIEW_MANAGER_WAITS,
+    ...(engine.refusals ? { refusals: new PreviewRefusals(engine.refusals) } : {}),
   });
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);

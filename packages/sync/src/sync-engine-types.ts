@@ -57,6 +57,10 @@ export interface SyncEngineSettings {
   quietPeriodMs?: number | undefined;
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
+  /** `DEFAULT_PHONE_REGION`: ISO 3166 code for phone numbers written without a country code. */
+  phoneRegion?: string | undefined;
+  /** 403s on writes for this many different people in a row quarantine the sync (`AUTH_QUARANTINE_AFTER_PEOPLE`, default 5). */
+  authQuarantineAfterPeople?: number | undefined;
   reportRetentionDays: number;
   /**
    * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
@@ -115,7 +119,10 @@ export interface SyncEngine {
   preview(event: HrEvent): Promise<PreviewResult>;
   /** Reports, once each, people whose manager is still missing after the wait (the sweeper calls it). */
   reportMissingManagers(): Promise<Report | undefined>;
-  /** One cheap authenticated read: resolves when the target answers again (quarantine probes). */
+  /**
+   * Tests what a quarantine stopped on: for a write quarantine, re-sends the oldest refused person's write; else
+   * one cheap authenticated read. Resolves when the target takes it.
+   */
   probeTarget(signal?: AbortSignal): Promise<void>;
   /** Closes the target clients (not Redis, which belongs to the host). */
   close(): void;

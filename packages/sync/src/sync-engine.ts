@@ -1,10 +1,13 @@
+import { DirsyncError } from '@dirsync/core';
 import { loadPolicy } from '@dirsync/policy';
-import { loadMapping } from '@dirsync/transform';
+import { loadMapping, phoneRegionSchema } from '@dirsync/transform';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { defaultMappingHrField } from './default-hr-fields.js';
 import type { DirectoryIndex } from './directory-index.js';
 import { createFeedParts, createParts, createReconcile, DAY_MS } from './engine-parts.js';
 import { reportMissingManagers } from './missing-managers.js';
+import { DeniedWrites } from './permission-failures.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { previewEvent } from './preview.js';
 import { ScheduleRunner } from './schedule-runner.js';
@@ -18,10 +21,11 @@ export type { SyncEngine, SyncEngineHooks, SyncEngineSettings } from './sync-eng
  */
 export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
   const { redis, logger, hooks = {} } = settings;
+  const phoneRegion = readPhoneRegion(settings.phoneRegion);
   const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
   const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const parts = createParts(settings, mapping);
-  const { keys, budget, health, client, reader, people, cache, schedule, reports } = parts;
+  const { keys, budget, health, client, reader, people, cache, schedule, reports, refusals } = parts;
   const feed = createFeedParts(settings, keys);
   // `index` reaches the UserLocator, which reads it only while it is fresh.
   const syncerOptions: PersonSyncerOptions & { index: DirectoryIndex } = {
@@ -34,6 +38,12 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     waitlist: people,
     prehires: schedule,
     ...feed,
+    refusals,
+    phoneRegion,
+    ...(settings.mappingFile ? {} : { hrFieldOf: defaultMappingHrField }),
+    permissions: Object.assign(new DeniedWrites({ redis, keys }), {
+      threshold: settings.authQuarantineAfterPeople ?? 5,
+    }),
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -62,6 +72,8 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     reports,
     prehires: schedule,
     indexBuilder: parts.indexBuilder,
+    refusals,
+    phoneRegion,
   });
   const missing = { ...feed, people, mapping, cache, reports, waitMs: settings.managerWaitMs ?? DAY_MS };
   return {
@@ -89,11 +101,24 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     preview: (event) => previewEvent(event, syncerOptions, schedule),
     reportMissingManagers: () => reportMissingManagers(missing),
     probeTarget: async (signal) => {
-      await client.probe(signal ? { signal } : {});
+      const person = (await health.current())?.probeExternalId;
+      const state = person ? await people.get(person) : undefined;
+      if (!state) return void (await client.probe(signal ? { signal } : {}));
+      const result = await syncer.sync(state, signal ? { signal } : {});
+      if (result.kind === 'failed') throw result.error;
     },
     close: () => {
       client.close?.();
       reader.close?.();
     },
   };
+}
+
+/** `DEFAULT_PHONE_REGION`, checked against the phone library's regions: a typo refuses to start. */
+function readPhoneRegion(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const parsed = phoneRegionSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const why = parsed.error.issues.map((issue) => issue.message).join('; ');
+  throw new DirsyncError('invalid_env', `DEFAULT_PHONE_REGION ${why}`, { retryable: false });
 }

@@ -1,6 +1,7 @@
 import type { ScimUser } from '@dirsync/scim';
 import type { Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
+import type { TargetBaseline } from './target-baseline.js';
 
 /** What the target held for a person after our last read or write. */
 export interface CachedTarget {
@@ -9,7 +10,29 @@ export interface CachedTarget {
   version?: string;
   /** The owned attributes (plus roles and active) as last seen; absent when a write answered without a body. */
   user?: ScimUser;
+  /** Where the target's answer to our last write differs from what was sent (not written over again). */
+  baseline?: TargetBaseline;
   syncedAt: number;
+}
+
+/** The cache entry after a read or write: the user projected to what the sync owns (plus `active`). */
+export function cacheEntry(
+  entry: {
+    scimId: string;
+    version?: string | undefined;
+    user?: ScimUser | undefined;
+    baseline?: TargetBaseline;
+  },
+  project: (user: ScimUser) => ScimUser,
+): CachedTarget {
+  const cached: CachedTarget = { scimId: entry.scimId, syncedAt: Date.now() };
+  if (entry.version !== undefined) cached.version = entry.version;
+  if (entry.user) {
+    cached.user = project(entry.user);
+    if (entry.user.active !== undefined) cached.user.active = entry.user.active;
+  }
+  if (entry.baseline && Object.keys(entry.baseline).length > 0) cached.baseline = entry.baseline;
+  return cached;
 }
 
 const TTL_SECONDS = 30 * 86_400;

@@ -24,6 +24,8 @@ export interface TargetCallerOptions {
  */
 export class TargetCaller {
   requests = 0;
+  /** The target's id (Genesys: `ININ-Correlation-Id`) of the last request that got an answer. */
+  targetCorrelationId: string | undefined;
   private readonly options: TargetCallerOptions;
   readonly context: RequestContext;
 
@@ -38,9 +40,11 @@ export class TargetCaller {
       this.requests += 1;
       try {
         const result = await request();
+        this.noteCorrelation(result);
         await this.report(true);
         return result;
       } catch (error) {
+        this.noteCorrelation(error);
         const verdict = this.judge(error, attempt, idempotent && transientRetries < MAX_TRANSIENT_RETRIES);
         if (verdict.health !== undefined) await this.report(verdict.health);
         if (verdict.next === 'rate_limited') {
@@ -76,6 +80,14 @@ export class TargetCaller {
     }
     if (error instanceof OAuthError && error.retryable) return { health: false, next: 'throw' };
     return { next: 'throw' };
+  }
+
+  private noteCorrelation(answer: unknown): void {
+    const id =
+      answer !== null && typeof answer === 'object'
+        ? (answer as { targetCorrelationId?: unknown }).targetCorrelationId
+        : undefined;
+    if (typeof id === 'string' && id !== '') this.targetCorrelationId = id;
   }
 
   private async report(healthy: boolean): Promise<void> {

@@ -5,6 +5,10 @@ export interface Quarantine {
   reason: 'auth' | 'server';
   detail: string;
   since: string;
+  /** What exactly was refused (`credentials`, `read_forbidden`, `writes_forbidden`, `server`), for the dashboard. */
+  cause?: string;
+  /** A write quarantine: the probe re-sends this person's write instead of a read. */
+  probeExternalId?: string;
 }
 
 export interface TargetHealthOptions {
@@ -57,8 +61,12 @@ export class TargetHealth {
   }
 
   /** Starts a quarantine unless one is on; true when this call started it. */
-  async quarantine(reason: Quarantine['reason'], detail: string): Promise<boolean> {
-    const quarantine: Quarantine = { reason, detail, since: new Date().toISOString() };
+  async quarantine(
+    reason: Quarantine['reason'],
+    detail: string,
+    extra: Pick<Quarantine, 'cause' | 'probeExternalId'> = {},
+  ): Promise<boolean> {
+    const quarantine: Quarantine = { reason, detail, since: new Date().toISOString(), ...extra };
     const started = (await this.redis.set(this.keys.quarantine, JSON.stringify(quarantine), 'NX')) === 'OK';
     if (started) await this.onQuarantine?.(quarantine);
     return started;

@@ -41,6 +41,27 @@ function loadFailure(run: () => unknown): MappingLoadError {
 }
 
 describe('loading a mapping', () => {
+  it('refuses a division or phone number built as an object, where the expression shows it', () => {
+    const division = loadFailure(() =>
+      compileMapping(
+        '{\n  "userName": workEmail,\n  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {\n    "division": { "name": division }\n  }\n}',
+      ),
+    );
+    expect(division.message).toMatch(/line 4, column \d+: the division is an object; it must be a string/);
+    const phone = loadFailure(() =>
+      compileMapping(
+        '{ "userName": workEmail, "phoneNumbers": [{ "type": "work", "value": phone ? [phone] }] }',
+      ),
+    );
+    expect(phone.message).toContain('a phone number is a list; it must be a string');
+    // A string-valued division, however computed, loads.
+    expect(
+      compileMapping(
+        '{ "userName": workEmail, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "division": division ? $uppercase(division) } }',
+      ).owned,
+    ).toContain('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division');
+  });
+
   it('refuses a syntax error, naming the file, line, column and JSONata message', () => {
     const source = '{\n  "userName": workEmail,\n  "title": (title +\n}';
     const error = loadFailure(() => compileMapping(source, { file: '/etc/dirsync/bad.jsonata' }));

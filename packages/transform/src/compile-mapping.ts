@@ -1,6 +1,7 @@
 import type { HrRecord } from '@dirsync/contracts';
 import { isOwnedPath, parseOwnedPath } from '@dirsync/scim';
 import jsonata from 'jsonata';
+import { checkStringShapes } from './check-string-shapes.js';
 import { deriveOwned } from './derive-owned.js';
 import { deriveReadFields } from './derive-read-fields.js';
 import { sandboxFailure } from './evaluation-failure.js';
@@ -126,6 +127,13 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
   const expression = compileExpression(source, file);
   const { owned, ownedFrom } = resolveOwned(source, file, expression.ast() as AstNode);
   const reads = describeReads(source, expression.ast() as AstNode);
+  const shape = checkStringShapes(expression.ast() as AstNode);
+  if (shape) {
+    const location =
+      shape.position === undefined ? undefined : locateJsonataPosition(source, shape.position, shape.token);
+    const where = location ? `line ${location.line}, column ${location.column}: ` : '';
+    throw new MappingLoadError(file, `${where}${shape.problem}`, location ? { location } : {});
+  }
   // JSONata's guardrails (elapsed time and depth, checked at every evaluation step with the counters held by that
   // evaluation's own frame) run inside the sandbox; the sandbox's hard limit stops what runs between steps.
   const sandbox = new MappingSandbox({

@@ -37,6 +37,19 @@ beforeAll(async () => {
 afterAll(() => mapping.close());
 
 describe('default Genesys mapping', () => {
+  it('translates HR division values through its lookup table; other names pass as written; none stays none', async () => {
+    const base = { externalId: 'D-1', workEmail: 'd@example.com' };
+    const division = async (extra: Record<string, unknown>) =>
+      (
+        (await mapping.evaluate({ ...base, ...extra } as HrRecord))?.[EXT] as
+          | { division?: string }
+          | undefined
+      )?.division;
+    expect(await division({ division: 'EMEA-SALES' })).toBe('Sales');
+    expect(await division({ division: 'Finance' })).toBe('Finance');
+    expect(await division({})).toBeUndefined();
+  });
+
   it('ships inside the package and loads from the module-relative default', () => {
     expect(DEFAULT_MAPPING_FILE.endsWith('packages/transform/mappings/genesys.jsonata')).toBe(true);
     expect(mapping.file).toBe(DEFAULT_MAPPING_FILE);

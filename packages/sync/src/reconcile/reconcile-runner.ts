@@ -12,11 +12,14 @@ import type { DirectoryIndexBuilder } from '../directory-index-builder.js';
 import type { OutOfScopeMode } from '../out-of-scope.js';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
+import { cleanDesiredUser } from '../phone-cleaning.js';
+import type { RefusalMemory } from '../refusal-store.js';
 import type { PrehireReader } from '../scheduled-changes.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { loadEffectiveSnapshot } from './effective-rows.js';
 import type { HrSnapshot, LoadSnapshotOptions } from './load-snapshot.js';
+import { refusedDriftDiscrepancy, settleRefusedDrift } from './refused-drift.js';
 
 /** What reconcile needs from the SCIM client: every user, inactive included, page by page. */
 export interface DirectoryReader {
@@ -56,6 +59,10 @@ export interface ReconcileRunnerOptions {
   timeZone?: string | undefined;
   /** People created ahead of a future start: not yet in effect, so never compared (absent: nobody). */
   prehires?: PrehireReader | undefined;
+  /** Values the target refused: such drift is reported `attribute_refused`, not re-fixed forever. */
+  refusals?: RefusalMemory;
+  /** `DEFAULT_PHONE_REGION`, to compare phones in the form the sync sends them. */
+  phoneRegion?: string | undefined;
 }
 
 export interface ReconcileRequest {
@@ -119,9 +126,15 @@ export class ReconcileRunner {
       targetUsersRead: targetUsers.length,
     });
     const desired = new Map<string, ScimUser | null>();
+    const unusable = new Map<string, Set<string>>();
     for (const record of snapshot.records) {
       // A record the mapping cannot handle is out of scope here; the sync of that person reports the error.
-      desired.set(record.externalId, await options.mapping.evaluate(record).catch(() => null));
+      const mapped = await options.mapping.evaluate(record).catch(() => null);
+      // Phones compared in the form the sync sends them; an unusable one is left alone there, so here too.
+      const cleaned = mapped ? cleanDesiredUser(mapped, options.phoneRegion) : undefined;
+      desired.set(record.externalId, cleaned?.user ?? null);
+      if (cleaned?.unusable.length)
+        unusable.set(record.externalId, new Set(cleaned.unusable.map((u) => u.field)));
     }
     const comparison = compareDirectory({
       records: snapshot.records,
@@ -133,6 +146,7 @@ export class ReconcileRunner {
       brake: { ...options.brake, override: request.overrideBrake },
       deactivateOutOfScope: (options.outOfScope ?? 'deactivate') === 'deactivate',
     });
+    const refused = await settleRefusedDrift(comparison, options.refusals, unusable);
 
     let enqueued: string[] = [];
     if (request.apply) {
@@ -144,6 +158,7 @@ export class ReconcileRunner {
       enqueued = await this.applyFixes(snapshot, comparison, request.runId);
     }
     const report = this.buildReport(request, snapshot, comparison, targetUsers.length);
+    report.discrepancies.push(...refused.map((r) => refusedDriftDiscrepancy(r, request.runId)));
     await options.reports.save(report);
     await progress({
       phase: 'done',
