@@ -12,12 +12,14 @@ describe('coalescing under a binding budget', () => {
         await h.sync(await h.send({ event: 'user.created', data: hr('HR-1') }));
         const before = (await h.sim.admin.requests()).at(-1)?.seq ?? 0;
         await h.send({ event: 'user.updated', data: hr('HR-1', { title: 'First' }) });
-        // No slot for anyone until the pause ends: the person is claimed and waits for their slot.
-        await h.engine.budget.pauseFor(2_000);
+        // No slot for anyone while paused: the person is claimed and waits for their slot. The pause is lifted
+        // only after the second change is in, so the order does not depend on how fast this machine is.
+        const keys = createKeys(prefix);
+        await h.engine.budget.pauseFor(60_000);
         const running = h.run(['HR-1']);
-        const lock = createKeys(prefix).lock('HR-1');
-        while ((await redis.exists(lock)) === 0) await new Promise((r) => setImmediate(r));
+        while ((await redis.exists(keys.lock('HR-1'))) === 0) await new Promise((r) => setImmediate(r));
         await h.send({ event: 'user.updated', data: hr('HR-1', { title: 'Second' }) });
+        await redis.del(keys.blockedUntil);
         const result = await running;
         expect(result.kind).toBe('completed');
         const sent = (await h.sim.admin.requests({ since: before })).filter((r) => r.path.includes('/scim/'));
