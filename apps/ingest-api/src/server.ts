@@ -14,6 +14,7 @@ import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
 import { createReconcileTrigger } from './reconcile-trigger.js';
 import type { PreviewEvent } from './routes/admin.js';
+import type { AddTriggers } from './trigger-group-commit.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
 export interface RunningIngestApi {
@@ -55,6 +56,8 @@ export interface StartOptions {
   requestTimeoutMs?: number;
   /** Backoff for failed admin sign-ins (default: a fresh one, in this process's memory). */
   authThrottle?: AuthThrottle;
+  /** Stores sync triggers instead of the API's own queue (tests store them on a connection they break). */
+  addTriggers?: AddTriggers;
 }
 
 /** The two queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
@@ -128,7 +131,7 @@ export async function startIngestApi(
     logger,
     redis,
     queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
-    ingest: new IngestService({ people, queue: syncQueue }),
+    ingest: new IngestService({ people, queue: syncQueue, addTriggers: options.addTriggers }),
     reports,
     verifier,
     metrics,

@@ -1,7 +1,7 @@
 export type { BatchResult } from './batch-runner.js';
 export { createKeys, type SyncKeys } from './keys.js';
-export type { IncomingEvent } from './person-state.js';
-export { PersonStore } from './person-store.js';
+export type { IncomingEvent, IngestStatus } from './person-state.js';
+export { type IngestDelivery, PersonStore } from './person-store.js';
 export type { PreviewResult } from './preview.js';
 export { SnapshotError } from './reconcile/load-snapshot.js';
 export type { PlannedRequest } from './recording-target.js';

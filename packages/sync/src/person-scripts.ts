@@ -6,12 +6,15 @@ import { LuaScript } from './lua-script.js';
 // it as one unit (an AOF replays a script's effects as one transaction).
 // KEYS: sequence, pending, then (idempotency, person) per event.
 // ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord) per event.
+// → n codes (0 duplicate, -1 stale, else the new revision), then n flags: 1 when the event made its person pending
+// (they were not pending before), else 0.
 export const INGEST = new LuaScript(`
 local now = ARGV[1]
 local ttl = tonumber(ARGV[2])
 local n = (#KEYS - 2) / 2
 local out = {}
 for i = 1, n do
+  out[n + i] = 0
   local idem = KEYS[1 + 2 * i]
   local pkey = KEYS[2 + 2 * i]
   local b = 2 + (i - 1) * 6
@@ -33,7 +36,7 @@ for i = 1, n do
       if full == '0' and cur[4] then data = cur[4] end
       redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'seq', seq, 'cid', cid,
         'data', data, 'active', active, 'rev', rev, 'at', now)
-      redis.call('ZADD', KEYS[2], 'NX', now, ext)
+      out[n + i] = redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev
     end
   end
