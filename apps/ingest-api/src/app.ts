@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(rejectOversizedBodies);
-  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
+  // Deliveries are the hot path: their route is matched first.
   app.use(
     webhookRouter({
       verifier: deps.verifier,
@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
     }),
   );
+  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
 
   const auth = adminAuth(deps.admin);
   app.use('/admin', adminHeaders);
