@@ -10,6 +10,7 @@ import { type Delivery, DemoError, DirsyncApi } from './demo/api-client.js';
 import type { SyncStatus, WebhookAnswer } from './demo/api-types.js';
 import { buildChecks } from './demo/checks.js';
 import { drainSync } from './demo/drain.js';
+import { showEffectiveDating } from './demo/effective-dating.js';
 import { bold, cyan, dim, green, red, say, yellow } from './demo/paint.js';
 import { RunOutcomes } from './demo/run-outcomes.js';
 import { type DemoSettings, loadSettings } from './demo/settings.js';
@@ -168,6 +169,15 @@ async function main(): Promise<void> {
   await printSummary(api, facts);
 
   const checks = buildChecks(facts);
+  if (sampleHire) {
+    checks.push(
+      ...(await showEffectiveDating(api, {
+        tag,
+        leaver: sampleHire,
+        drain: (expected) => drainSync(api, { expected, timeoutMs: settings.timeoutMs, dashboard }),
+      })),
+    );
+  }
   say();
   say(bold('Checks'));
   for (const [text, ok, why] of checks)

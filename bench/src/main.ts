@@ -11,6 +11,7 @@ import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './pro
 import { renderBenchmarksSection } from './readme-summary.js';
 import { type BenchResults, buildRows, type Machine, renderMarkdown } from './report.js';
 import { runScaleOut } from './scale-out.js';
+import { runSchedule } from './schedule.js';
 import { runDirsyncWorkloads, runNaiveWorkloads, type SyncSettings } from './sync-efficiency.js';
 
 /** A number from the environment (for trying the bench at other sizes), else the default. */
@@ -53,10 +54,16 @@ const SETTINGS = {
     deliveryConcurrency: 16,
   } satisfies SyncSettings,
   memory: { events: setting('BENCH_MEMORY_EVENTS', 10_000), budgetPerMinute: 100_000 },
+  schedule: {
+    pending: setting('BENCH_SCHEDULE_PENDING', 10_000),
+    due: setting('BENCH_SCHEDULE_DUE', 1000),
+    windowSeconds: 60,
+    budgetPerMinute: 6000,
+  },
   scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale'] as const;
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'schedule'] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -198,6 +205,18 @@ async function main(): Promise<number> {
       }
       results.scaleOut = { settings: SETTINGS.scaleOut, runs };
     });
+    await phase(
+      'schedule',
+      'Effective dating: pending changes in Redis, terminations due at once',
+      async (r) => {
+        await r.client.flushall();
+        results.schedule = await runSchedule(group, r, SETTINGS.schedule, {
+          prefix: 'bench-schedule',
+          secret,
+          log,
+        });
+      },
+    );
   } finally {
     await group.stopAll();
     closeAgent();

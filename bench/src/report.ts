@@ -2,6 +2,7 @@ import type { ExitRecord } from '@dirsync/harness';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
 import type { ScaleOutRun, ScaleOutSettings } from './scale-out.js';
+import type { ScheduleResult } from './schedule.js';
 import type { DirsyncSyncResult, NaiveSyncResult, SyncSettings, WorkloadRun } from './sync-efficiency.js';
 
 export interface Machine {
@@ -39,6 +40,7 @@ export interface BenchResults {
   sync?: { settings: SyncSettings; dirsync: DirsyncSyncResult; naive?: NaiveSyncResult };
   budgetBound?: DirsyncSyncResult;
   memory?: MemoryResult;
+  schedule?: ScheduleResult;
   scaleOut?: { settings: ScaleOutSettings; runs: ScaleOutRun[] };
   /** How every process the bench started ended, and anything the apps printed that is not a JSON log line. */
   processes?: { exits: ExitRecord[]; strayOutput: Array<{ line: string; processes: string[] }> };
@@ -263,6 +265,29 @@ export function buildRows(results: BenchResults): Row[] {
       ratio: '—',
       target: '—',
       met: null,
+    });
+  }
+
+  const schedule = results.schedule;
+  if (schedule) {
+    const area = 'Effective dating';
+    rows.push({
+      area,
+      measurement: `Redis for ${num(schedule.pending)} pending changes (MEMORY USAGE)`,
+      dirsync: `${num(schedule.scheduleBytes / 1024 / 1024, 2)} MB`,
+      baseline: '—',
+      ratio: '—',
+      target: '< 10 MB',
+      met: schedule.scheduleBytes < 10 * 1024 * 1024,
+    });
+    rows.push({
+      area,
+      measurement: `${num(schedule.due)} terminations due within a minute: latest applied after its time`,
+      dirsync: secs(schedule.maxLagMs),
+      baseline: '—',
+      ratio: `p95 ${secs(schedule.p95LagMs)}`,
+      target: '≤ 60 s each',
+      met: schedule.applied === schedule.due && schedule.maxLagMs <= 60_000,
     });
   }
 

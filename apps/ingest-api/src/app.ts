@@ -12,7 +12,7 @@ import { rejectOversizedBodies } from './body-size-limit.js';
 import { createDashboard } from './dashboard.js';
 import type { IngestService } from './ingest-service.js';
 import type { ApiMetrics } from './metrics.js';
-import { adminRouter, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
+import { adminRouter, type ListScheduled, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
 import { healthRouter } from './routes/health.js';
 import { type DeliveryLog, WEBHOOK_PATH, webhookRouter } from './routes/webhook.js';
 import type { SignatureVerifier } from './webhook-signature.js';
@@ -30,6 +30,10 @@ export interface AppDeps {
   previewUnavailable?: string;
   startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
   status: () => Promise<Record<string, unknown>>;
+  /** IANA zone of `effectiveAt` dates (`HR_TIMEZONE`; default UTC). */
+  timeZone?: string;
+  /** `GET /admin/scheduled`: pending effective-dated changes (absent: 404). */
+  scheduled?: ListScheduled;
 }
 
 /** Low-cardinality route label for metrics and logs. */
@@ -45,6 +49,7 @@ function routeLabel(path: string): string {
     '/admin/preview',
     '/admin/reconcile',
     '/admin/status',
+    '/admin/scheduled',
   ].includes(path)
     ? path
     : 'other';
@@ -93,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
       ingest: deps.ingest,
       metrics: deps.metrics,
       logger: deps.logger,
+      timeZone: deps.timeZone,
     }),
   );
   app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
@@ -115,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
       previewUnavailable: deps.previewUnavailable,
       startReconcile: deps.startReconcile,
       status: deps.status,
+      scheduled: deps.scheduled,
     }),
   );
 

@@ -19,7 +19,11 @@ export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Lo
     mappingFile: config.MAPPING_FILE,
     policyFile: config.POLICY_FILE,
     protectedUsers: config.PROTECTED_USERS,
+    prehireDays: config.PREHIRE_DAYS,
+    hrTimeZone: config.HR_TIMEZONE,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
+    hrFields: config.HR_FIELDS,
     userAgent: 'dirsync-preview',
     logger,
   };

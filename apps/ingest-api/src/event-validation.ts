@@ -1,9 +1,11 @@
 import {
+  effectiveAtOutOfRange,
   eventIdSchema,
   type HrEvent,
   hrEventSchema,
   MAX_EVENTS_PER_REQUEST,
   MAX_FUTURE_SKEW_MS,
+  parseEffectiveAt,
 } from '@dirsync/contracts';
 import { describeIssues, type FieldProblem } from '@dirsync/core';
 import { ApiError } from './api-error.js';
@@ -12,7 +14,11 @@ import { ApiError } from './api-error.js';
  * Validates a webhook body: one event, or `{ events: [...] }` with up to 1,000. All-or-nothing: every bad field of
  * every event is reported and nothing is accepted.
  */
-export function validateWebhookBody(body: unknown, now: number): { events: HrEvent[]; batch: boolean } {
+export function validateWebhookBody(
+  body: unknown,
+  now: number,
+  timeZone = 'UTC',
+): { events: HrEvent[]; batch: boolean } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ApiError(400, 'invalid_body', 'the body must be one event object or { "events": [ ... ] }');
   }
@@ -54,6 +60,13 @@ export function validateWebhookBody(body: unknown, now: number): { events: HrEve
         field: batch ? `events[${positions[i]}].occurredAt` : 'occurredAt',
         message: 'is more than 5 minutes in the future',
       });
+    }
+    if (event.effectiveAt !== undefined) {
+      const field = batch ? `events[${positions[i]}].effectiveAt` : 'effectiveAt';
+      const read = parseEffectiveAt(event.effectiveAt, timeZone);
+      const outside = read.ok ? effectiveAtOutOfRange(read.epochMs, now) : read.reason;
+      if (outside || !read.ok) problems.push({ field, message: outside ?? 'is invalid' });
+      else event.effectiveAtMs = read.epochMs;
     }
   });
   if (problems.length > 0) {

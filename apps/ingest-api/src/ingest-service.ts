@@ -1,6 +1,14 @@
 import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
-import { addSyncBatches, type IncomingEvent, type IngestStatus, type PersonStore } from '@dirsync/sync';
+import {
+  addSyncBatches,
+  type EffectiveIngestStatus,
+  type IncomingEvent,
+  ingestEffectiveDelivery,
+  type PersonStore,
+  type ScheduledChanges,
+  toIncomingEvent,
+} from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 import { type AddTriggers, TriggerGroupCommit } from './trigger-group-commit.js';
 
@@ -32,11 +40,18 @@ export interface DeliveryMeta {
  */
 export class IngestService {
   private readonly people: PersonStore;
+  private readonly schedule: ScheduledChanges | undefined;
   private readonly triggers: TriggerGroupCommit;
 
   /** `addTriggers` replaces the queue as the way triggers are stored (tests make it fail). */
-  constructor(options: { people: PersonStore; queue: Queue; addTriggers?: AddTriggers }) {
+  constructor(options: {
+    people: PersonStore;
+    queue: Queue;
+    schedule?: ScheduledChanges;
+    addTriggers?: AddTriggers;
+  }) {
     this.people = options.people;
+    this.schedule = options.schedule;
     const queue = options.queue;
     this.triggers = new TriggerGroupCommit(
       options.addTriggers ?? ((externalIds) => addSyncBatches(queue, externalIds, 'webhook')),
@@ -44,25 +59,33 @@ export class IngestService {
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {
-    const incoming: IncomingEvent[] = events.map((event, index) => ({
-      idempotencyKey: idempotencyKey({
+    const incoming: IncomingEvent[] = events.map((event, index) => {
+      const key = idempotencyKey({
         eventId: event.id,
         webhookId: meta.webhookId,
         index,
         batch: meta.batch,
         contentHash: () => hashJson(event),
-      }),
-      type: event.event,
-      occurredAtMs: event.occurredAtMs ?? meta.receivedAt,
-      data: event.data,
-    }));
-    const { statuses, newlyPending } = await this.people.ingestDelivery(incoming, meta.receivedAt);
+      });
+      return toIncomingEvent(event, key, meta.receivedAt);
+    });
+    // Future-dated events wait in the schedule as change sets; the rest are folded in now.
+    const { statuses, newlyPending } = await ingestEffectiveDelivery(
+      { people: this.people, schedule: this.schedule },
+      incoming,
+      events.map((e) => e.effectiveAtMs),
+      meta.receivedAt,
+    );
     const jobIds = await this.triggers.commit(newlyPending);
     return summarize(statuses, incoming, jobIds);
   }
 }
 
-function summarize(statuses: IngestStatus[], incoming: IncomingEvent[], jobIds: string[]): AcceptResult {
+function summarize(
+  statuses: EffectiveIngestStatus[],
+  incoming: IncomingEvent[],
+  jobIds: string[],
+): AcceptResult {
   let duplicates = 0;
   let stale = 0;
   for (const s of statuses) {

@@ -14,6 +14,7 @@ import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
 import { createReconcileTrigger } from './reconcile-trigger.js';
 import type { PreviewEvent } from './routes/admin.js';
+import { listScheduled } from './scheduled-listing.js';
 import type { AddTriggers } from './trigger-group-commit.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
@@ -131,7 +132,14 @@ export async function startIngestApi(
     logger,
     redis,
     queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
-    ingest: new IngestService({ people, queue: syncQueue, addTriggers: options.addTriggers }),
+    ingest: new IngestService({
+      people,
+      queue: syncQueue,
+      schedule: engine.schedule,
+      addTriggers: options.addTriggers,
+    }),
+    timeZone: config.HR_TIMEZONE,
+    scheduled: (options) => listScheduled(engine.schedule, options),
     reports,
     verifier,
     metrics,

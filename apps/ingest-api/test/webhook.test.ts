@@ -119,6 +119,85 @@ describe('POST /webhooks/directory-sync', () => {
   );
 
   redisTest(
+    'occurredAt is compared at the precision sent: .123456Z arriving after .123789Z changes nothing',
+    async ({ redisUrl, redis, prefix }) => {
+      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      try {
+        const at = (fraction: string) => `2026-11-28T09:30:00.${fraction}Z`;
+        const newer = {
+          id: 'n',
+          event: 'user.updated',
+          occurredAt: at('123789'),
+          data: person('HR-U', { title: 'New' }),
+        };
+        const older = {
+          id: 'o',
+          event: 'user.updated',
+          occurredAt: at('123456'),
+          data: person('HR-U', { title: 'Old' }),
+        };
+        await postWebhook(api, newer);
+        expect((await postWebhook(api, older)).body).toMatchObject({ status: 'queued', accepted: 1 });
+        const state = await new PersonStore({ redis, keys: createKeys(prefix) }).get('HR-U');
+        expect(state).toMatchObject({ rev: 1, correlationId: 'n', occurredAtNs: 789_000 });
+        expect(state?.data.title).toBe('New');
+        expect(await syncJobs(redis, prefix)).toHaveLength(1);
+      } finally {
+        await api.close();
+      }
+    },
+  );
+
+  redisTest(
+    'idempotency keys are scoped to the person; a reused key with other content is a 409 and stores nothing',
+    async ({ redisUrl, redis, prefix }) => {
+      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      try {
+        const store = new PersonStore({ redis, keys: createKeys(prefix) });
+        await postWebhook(api, { id: 'evt-1', event: 'user.created', data: person('P-1') });
+        // The probe: P-2's new event reusing P-1's id was answered "duplicate" and dropped.
+        const p2 = await postWebhook(api, { id: 'evt-1', event: 'user.created', data: person('P-2') });
+        expect(p2.body).toEqual({ status: 'queued', accepted: 1, duplicates: 0, ids: ['evt-1'] });
+        expect(await store.get('P-2')).toMatchObject({ correlationId: 'evt-1', rev: 1 });
+
+        const reused = { id: 'evt-1', event: 'user.updated', data: person('P-1', { title: 'Changed' }) };
+        const fresh = { id: 'evt-2', event: 'user.created', data: person('P-3') };
+        const res = await postWebhook(api, { events: [fresh, reused] });
+        expect(res.status).toBe(409);
+        expect(errorCode(res)).toBe('idempotency_conflict');
+        expect(JSON.stringify(res.body)).toContain('evt-1');
+        expect(await store.get('P-3')).toBeUndefined();
+        expect((await store.get('P-1'))?.data.title).toBe('Analyst');
+        expect(await syncJobs(redis, prefix)).toHaveLength(2);
+      } finally {
+        await api.close();
+      }
+    },
+  );
+
+  redisTest(
+    'HR fields neither the mapping nor the policy reads (ssn, salary, medicalNote) are never stored',
+    async ({ redisUrl, redis, prefix }) => {
+      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      try {
+        const data = person('HR-S', { ssn: '078-05-1120', salary: 123456, medicalNote: 'private' });
+        expect((await postWebhook(api, { id: 's', event: 'user.created', data })).status).toBe(202);
+        await postWebhook(api, { id: 'd', event: 'user.deactivated', data: { externalId: 'HR-S' } });
+        const stored = await redis.hgetall(createKeys(prefix).person('HR-S'));
+        expect(stored.data).not.toMatch(/ssn|salary|medicalNote|078-05-1120|private/);
+        expect(JSON.parse(stored.data ?? '{}')).toMatchObject({
+          externalId: 'HR-S',
+          workEmail: 'hr-s@example.com',
+          departmentCode: 'Engineering',
+          role: 'agent',
+        });
+      } finally {
+        await api.close();
+      }
+    },
+  );
+
+  redisTest(
     '400 lists every bad field of every event; a bad batch stores and enqueues nothing',
     async ({ redisUrl, redis, prefix }) => {
       const api = await startTestApi(baseEnv(redisUrl, prefix));

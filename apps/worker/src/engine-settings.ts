@@ -26,16 +26,22 @@ export function workerEngineSettings(
     mappingFile: config.MAPPING_FILE,
     policyFile: config.POLICY_FILE,
     protectedUsers: config.PROTECTED_USERS,
+    prehireDays: config.PREHIRE_DAYS,
+    hrTimeZone: config.HR_TIMEZONE,
     lockTtlMs: config.JOB_LOCK_SECONDS * 1000,
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
     reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
+    hrFields: config.HR_FIELDS,
     auditLogPath: config.AUDIT_LOG,
     reconcile: config.HR_SNAPSHOT
       ? {
           snapshotSource: config.HR_SNAPSHOT,
           maxDeactivatePercent: config.RECONCILE_MAX_DEACTIVATE_PERCENT,
           maxDeactivateCount: config.RECONCILE_MAX_DEACTIVATE_COUNT,
+          // A production worker never reads HR data over plain http.
+          requireHttps: config.NODE_ENV === 'production',
         }
       : undefined,
     userAgent: 'dirsync-worker',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   commonEnv,
   type Env,
@@ -8,9 +9,10 @@ import {
   syncEnv,
   targetEnv,
 } from '@dirsync/core';
-
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+
+const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/;
 
 const schema = z
   .object({
@@ -19,6 +21,14 @@ const schema = z
     ...syncEnv,
     SYNC_CONCURRENCY: envInt({ default: 8, min: 1, max: 200 }),
     WORKER_METRICS_PORT: envPort(9464, { allowZero: true }),
+    /** Interface of the metrics/health listener: an internal one (e.g. 127.0.0.1) keeps them off the public port. */
+    METRICS_HOST: z
+      .string()
+      .trim()
+      .default('0.0.0.0')
+      .refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), {
+        message: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0',
+      }),
     /** 5xx / network failures lasting this long without one success quarantine the sync. */
     TARGET_FAILURE_WINDOW_SECONDS: envInt({ default: 120, min: 5, max: 86_400 }),
     /** How often a quarantined worker probes the target. */

@@ -77,12 +77,15 @@ export function createWorkerMetrics(): WorkerMetrics {
   };
 }
 
-/** `/metrics` and `/healthz` on their own port; resolves with the bound port. */
+/**
+ * `/metrics` and `/healthz` on their own port and interface (`METRICS_HOST`: an internal one keeps them off the
+ * public network); resolves with the bound address and port.
+ */
 export async function serveMetrics(
   registry: Registry,
-  port: number,
+  listen: { host: string; port: number },
   healthy: () => Promise<Record<string, unknown>>,
-): Promise<{ server: Server; port: number }> {
+): Promise<{ server: Server; address: string; port: number }> {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/metrics') {
@@ -103,7 +106,8 @@ export async function serveMetrics(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(listen.port, listen.host, () => resolve());
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  const bound = server.address() as AddressInfo;
+  return { server, address: bound.address, port: bound.port };
 }

@@ -157,6 +157,10 @@ export function createSyncProcessor(deps: SyncProcessorDeps) {
         const orphaned = await people.takeDueContended(500);
         // The last net: people pending far longer than any queue wait should take.
         const stale = await people.takeStalePending(Date.now() - deps.sweepStaleMs, 500);
+        // Leavers past PERSON_STATE_RETENTION_DAYS: their HR fields go, a tombstone stays.
+        const retired = await people.retireDue(500);
+        if (retired.length > 0)
+          deps.logger.info('person states retired to tombstones', { count: retired.length });
         const due = [...new Set([...orphaned, ...stale])];
         if (due.length > 0) {
           deps.logger.warn('sweeper re-triggered people whose sync was interrupted or overdue', {

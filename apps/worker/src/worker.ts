@@ -10,6 +10,8 @@ import { startSyncWorker } from './sync-worker.js';
 export interface RunningWorker {
   /** Port of /metrics and /healthz, when enabled. */
   metricsPort: number | undefined;
+  /** The interface /metrics and /healthz are bound to (`METRICS_HOST`), when enabled. */
+  metricsAddress: string | undefined;
   metrics: WorkerMetrics;
   /** Graceful: stop taking jobs, let in-flight ones finish (interrupting them after the grace period), close. */
   close(): Promise<void>;
@@ -51,6 +53,9 @@ export async function startWorker(
     signal: shutdown.signal,
   });
   const reconcile = await startReconcileWorker(config, { redis, engine, logger, workerName });
+  // Future-dated changes fall due here; overdue ones (after downtime) are applied at the first poll.
+  const scheduleRunner = engine.createScheduleRunner();
+  scheduleRunner.start();
   const stopProbing = startQuarantineProbe({
     engine,
     queue,
@@ -63,26 +68,33 @@ export async function startWorker(
   const served =
     config.WORKER_METRICS_PORT === 0
       ? undefined
-      : await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT, async () => ({
-          status: 'ok',
-          running: worker.isRunning(),
-          quarantine: (await engine.health.current()) ?? null,
-        }));
+      : await serveMetrics(
+          metrics.registry,
+          { host: config.METRICS_HOST, port: config.WORKER_METRICS_PORT },
+          async () => ({
+            status: 'ok',
+            running: worker.isRunning(),
+            quarantine: (await engine.health.current()) ?? null,
+          }),
+        );
   const metricsPort = served?.port;
   logger.info('worker started', {
     concurrency: config.SYNC_CONCURRENCY,
     budgetPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
     target: config.GENESYS_BASE_URL,
     metricsPort,
+    metricsHost: served?.address,
   });
 
   let closing: Promise<void> | undefined;
   return {
     metricsPort,
+    metricsAddress: served?.address,
     metrics,
     close: () => {
       closing ??= (async () => {
         stopProbing();
+        await scheduleRunner.stop();
         // In-flight jobs get a grace period; then their waits are interrupted and they return to the queue.
         const grace = setTimeout(
           () => shutdown.abort(new Error('shutdown')),

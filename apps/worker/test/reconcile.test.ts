@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { JOBS, QUEUES } from '@dirsync/contracts';
@@ -138,6 +140,29 @@ describe('reconcile', () => {
       } finally {
         await stack.close();
         fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  redisTest(
+    'in production a plain-http snapshot URL is refused before it is fetched; https is required',
+    async ({ redisUrl, prefix }) => {
+      let fetched = 0;
+      const server = createServer((_req, res) => {
+        fetched += 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hr.json`;
+      const stack = await startStack({ redisUrl, prefix, env: { NODE_ENV: 'production', HR_SNAPSHOT: url } });
+      try {
+        await expect(reconcile(stack, {})).rejects.toThrow(
+          /is not https; plain http is refused in production/,
+        );
+        expect(fetched).toBe(0);
+      } finally {
+        await stack.close();
+        await new Promise((resolve) => server.close(resolve));
       }
     },
   );

@@ -98,12 +98,12 @@ describe('worker: the fewest correct writes', () => {
   );
 
   redisTest(
-    'worker metrics count people by outcome and SCIM requests by status',
+    'worker metrics count people by outcome and SCIM requests by status, on the METRICS_HOST interface',
     async ({ redisUrl, prefix }) => {
       const stack = await startStack({
         redisUrl,
         prefix,
-        env: { WORKER_METRICS_PORT: String(await findFreePort()) },
+        env: { WORKER_METRICS_PORT: String(await findFreePort()), METRICS_HOST: '127.0.0.1' },
       });
       try {
         await stack.send([
@@ -112,6 +112,8 @@ describe('worker: the fewest correct writes', () => {
         ]);
         await stack.drained();
         const port = stack.workers[0]?.metricsPort;
+        // Bound to loopback only, not every interface.
+        expect(stack.workers[0]?.metricsAddress).toBe('127.0.0.1');
         const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         expect(text).toMatch(/dirsync_sync_people_total\{outcome="created"\} 1/);
         expect(text).toMatch(/dirsync_sync_people_total\{outcome="failed"\} 1/);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEffectiveAt } from './effective-at.js';
 import { parseIsoInstant } from './iso-instant.js';
 
 /** The HR lifecycle events dirsync accepts (contract, "Ingest API"). */
@@ -125,8 +126,21 @@ export interface HrEvent {
   occurredAtMs?: number | undefined;
   /** `occurredAt` as a canonical UTC instant with 9 fraction digits, present with it: string order is time order. */
   occurredAtInstant?: string | undefined;
+  /**
+   * When the change takes effect, as sent: an ISO-8601 date-time with an offset, or `YYYY-MM-DD` (00:00 in
+   * `HR_TIMEZONE`). Absent: at `occurredAt`. The schema checks its form only; the zone is the host's to apply.
+   */
+  effectiveAt?: string | undefined;
+  /** `effectiveAt` in epoch ms, once the host has read it in its `HR_TIMEZONE`. */
+  effectiveAtMs?: number | undefined;
   data: HrRecord;
 }
+
+// The form is checked here; a date's instant depends on HR_TIMEZONE, which the host applies.
+const effectiveAtSchema = z.string({ error: 'must be a string' }).superRefine((text, ctx) => {
+  const read = parseEffectiveAt(text, 'UTC');
+  if (!read.ok) ctx.addIssue({ code: 'custom', message: read.reason });
+});
 
 /** `occurredAt` as sent, read once into its instant (see {@link parseIsoInstant}). */
 const occurredAtSchema = z.string({ error: 'must be a string' }).transform((text, ctx) => {
@@ -146,12 +160,14 @@ export const hrEventSchema = z
     id: eventIdSchema.optional(),
     event: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }),
     occurredAt: occurredAtSchema.optional(),
+    effectiveAt: effectiveAtSchema.optional(),
     data: hrRecordSchema,
   })
-  .transform(({ occurredAt, ...rest }): HrEvent => {
-    if (!occurredAt) return rest;
+  .transform(({ occurredAt, effectiveAt, ...rest }): HrEvent => {
+    const withEffective = effectiveAt === undefined ? rest : { ...rest, effectiveAt };
+    if (!occurredAt) return withEffective;
     return {
-      ...rest,
+      ...withEffective,
       occurredAt: occurredAt.text,
       occurredAtMs: occurredAt.instant.epochMs,
       occurredAtInstant: occurredAt.instant.canonical,

@@ -1,4 +1,12 @@
 export {
+  type EffectiveAtResult,
+  effectiveAtOutOfRange,
+  isValidTimeZone,
+  MAX_EFFECTIVE_AHEAD_MS,
+  parseEffectiveAt,
+  zonedMidnight,
+} from './effective-at.js';
+export {
   EVENT_TYPES,
   type EventType,
   eventIdSchema,

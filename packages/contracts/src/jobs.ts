@@ -21,7 +21,7 @@ export const MAX_USERS_PER_JOB = 25;
 const externalId = z.string().min(1).max(256);
 
 /** Why a sync was asked for; shown in reports and the dashboard. */
-export const SYNC_ORIGINS = ['webhook', 'retry', 'sweep', 'manager', 'reconcile'] as const;
+export const SYNC_ORIGINS = ['webhook', 'retry', 'sweep', 'manager', 'reconcile', 'schedule'] as const;
 export type SyncOrigin = (typeof SYNC_ORIGINS)[number];
 
 /**

@@ -47,6 +47,10 @@ export const syncEnv = {
   POLICY_FILE: envString(),
   PROTECTED_USERS: envList(),
   REPORT_RETENTION_DAYS: envInt({ default: 30, min: 1, max: 3650 }),
+  /** A deactivated person's HR fields are dropped this long after the deactivation was applied (a tombstone stays). */
+  /** HR fields kept besides those the mapping and policy read; required for a mapping that reads `$` wholesale. */
+  HR_FIELDS: envList(),
+  PERSON_STATE_RETENTION_DAYS: envInt({ default: 90, min: 1, max: 3650 }),
   AUDIT_LOG: envString(),
   HR_SNAPSHOT: envString(),
   RECONCILE_CRON: envString(),
@@ -59,7 +63,28 @@ export const syncEnv = {
       .default(10),
   ),
   RECONCILE_MAX_DEACTIVATE_COUNT: envInt({ min: 0 }),
+  /** IANA zone in which an `effectiveAt` date without a time (`YYYY-MM-DD`) means 00:00. */
+  HR_TIMEZONE: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine(isKnownTimeZone, {
+        error: 'is not an IANA time zone this runtime knows (e.g. Europe/Berlin, America/New_York, UTC)',
+      })
+      .default('UTC'),
+  ),
+  /** Days before a future hire's start that their user is created, inactive (0: created at the start). */
+  PREHIRE_DAYS: envInt({ default: 0, min: 0, max: 365 }),
 };
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The OAuth host: `GENESYS_LOGIN_URL`, else the API host with `api.` replaced by `login.` (Genesys's rule). */
 export function loginUrlFor(baseUrl: string, loginUrl: string | undefined): string {

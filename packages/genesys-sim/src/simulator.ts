@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, DirsyncError } from '@dirsync/core';
+import { createLogger, DirsyncError, type Logger } from '@dirsync/core';
 import { SimAdminClient } from './admin-client.js';
 import { TokenStore } from './auth/token-store.js';
 import { BehaviorSwitches } from './behavior/behavior-settings.js';
@@ -68,35 +68,26 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/**
- * Starts a local stand-in for Genesys Cloud's OAuth and SCIM 2.0 Users API.
- *
- * @example
- * const sim = await startSimulator({ admin: true, rateLimitPerMinute: 5 });
- * // … point the client at sim.url …
- * await sim.close();
- */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const resolved = resolveOptions(options);
-  const logger = options.logger ?? createLogger({ level: 'warn', defaultMeta: { service: 'genesys-sim' } });
-  const abort = new AbortController();
-  // Every request waiting out its latency listens on this one signal: many at once is normal, not a leak.
-  setMaxListeners(0, abort.signal);
-  let origin = '';
-
+/** The simulator's state and services, wired together; `origin()` is known once the server listens. */
+function createContext(
+  resolved: ResolvedOptions,
+  logger: Logger,
+  signal: AbortSignal,
+  origin: () => string,
+): { ctx: SimContext; reset: () => void } {
   const behavior = new BehaviorSwitches(resolved.behavior);
   const users = new UserStore({
     clock: resolved.clock,
     roles: resolved.roles,
     defaultRole: resolved.defaultRole,
-    usersUrl: () => `${origin}${resolved.basePath}/Users`,
+    usersUrl: () => `${origin()}${resolved.basePath}/Users`,
     behavior: () => behavior.live,
     // Called only on a PUT, after `groups` below exists.
     groupIdsOf: (id) => groups.membershipsOf(id).map((g) => g.value),
   });
   const groups = new GroupStore({
     clock: resolved.clock,
-    groupsUrl: () => `${origin}${resolved.basePath}/Groups`,
+    groupsUrl: () => `${origin()}${resolved.basePath}/Groups`,
     findUser: (id) => {
       const user = users.get(id);
       return user ? { displayName: user.displayName, location: user.meta.location } : undefined;
@@ -113,8 +104,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults: new FaultInjector(resolved.faults),
     metrics: new RequestMetrics(resolved.clock, resolved.requestLogLimit),
     logger,
-    signal: abort.signal,
-    origin: () => origin,
+    signal,
+    origin,
   };
   const reset = () => {
     ctx.users.clear();
@@ -126,6 +117,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ctx.metrics.clear();
     ctx.faults.reset();
   };
+  return { ctx, reset };
+}
+
+/**
+ * Starts a local stand-in for Genesys Cloud's OAuth and SCIM 2.0 Users API.
+ *
+ * @example
+ * const sim = await startSimulator({ admin: true, rateLimitPerMinute: 5 });
+ * // … point the client at sim.url …
+ * await sim.close();
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const resolved = resolveOptions(options);
+  const logger = options.logger ?? createLogger({ level: 'warn', defaultMeta: { service: 'genesys-sim' } });
+  const abort = new AbortController();
+  // Every request waiting out its latency listens on this one signal: many at once is normal, not a leak.
+  setMaxListeners(0, abort.signal);
+  let origin = '';
+
+  const { ctx, reset } = createContext(resolved, logger, abort.signal, () => origin);
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -175,7 +186,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     tokenUrl: `${origin}/oauth/token`,
     port,
     options: resolved,
-    state: { users, groups, behavior, faults: ctx.faults, metrics: ctx.metrics, tokens: ctx.tokens, reset },
+    state: {
+      users: ctx.users,
+      groups: ctx.groups,
+      behavior: ctx.behavior,
+      faults: ctx.faults,
+      metrics: ctx.metrics,
+      tokens: ctx.tokens,
+      reset,
+    },
     admin: new SimAdminClient(origin),
     close,
   };

@@ -12,7 +12,7 @@ export function foldEvent(
   event: IncomingEvent,
   receivedAtMs: number,
 ): PersonState | undefined {
-  if (previous && event.occurredAtMs < previous.occurredAtMs) return undefined;
+  if (previous && isOlder(event, previous)) return undefined;
   let active = previous?.active ?? true;
   if (event.type === 'user.created' || event.type === 'user.reactivated') active = true;
   if (event.type === 'user.deactivated') active = false;
@@ -20,6 +20,7 @@ export function foldEvent(
     externalId: event.data.externalId,
     event: event.type,
     occurredAtMs: event.occurredAtMs,
+    occurredAtNs: event.occurredAtNs ?? 0,
     data: !isFullRecord(event.data) && previous ? previous.data : event.data,
     active,
     correlationId: event.idempotencyKey,
@@ -28,4 +29,10 @@ export function foldEvent(
     failedRev: previous?.failedRev ?? 0,
     receivedAtMs,
   };
+}
+
+/** occurredAt at full precision (epoch ms, then nanoseconds below it); equal is not older. */
+function isOlder(event: IncomingEvent, previous: PersonState): boolean {
+  if (event.occurredAtMs !== previous.occurredAtMs) return event.occurredAtMs < previous.occurredAtMs;
+  return (event.occurredAtNs ?? 0) < previous.occurredAtNs;
 }

@@ -15,6 +15,8 @@ export interface SyncKeys {
   pending: string;
   /** ZSET externalId → when to check again a person another sync held (the holder may have died). */
   contended: string;
+  /** ZSET externalId → when a deactivated person's state is cut to a tombstone (epoch ms). */
+  retiring: string;
   /** JSON: what the target held for this person after our last read or write. */
   target(externalId: string): string;
   /** SET of people waiting for this manager to exist in the target. */
@@ -29,6 +31,12 @@ export interface SyncKeys {
   quarantine: string;
   /** Epoch ms of the first target failure in an unbroken run of failures. */
   failingSince: string;
+  /** Hash: one person's future-dated change sets, by effective time (epoch ms), with their bookkeeping. */
+  scheduled(externalId: string): string;
+  /** ZSET `<effectiveAtMs>|<externalId>` → when its next stage falls due (or its claim's lease ends). */
+  scheduleDue: string;
+  /** String (with a TTL): the person's user is created ahead of a future start, inactive, until then. */
+  prehire(externalId: string): string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -39,6 +47,7 @@ export function createKeys(prefix: string): SyncKeys {
     sequence: `${prefix}:seq`,
     pending: `${prefix}:pending`,
     contended: `${prefix}:contended`,
+    retiring: `${prefix}:retiring`,
     target: (id) => `${prefix}:target:${id}`,
     waitingForManager: (id) => `${prefix}:waitmgr:${id}`,
     draft: (jobId) => `${prefix}:draft:${jobId}`,
@@ -46,5 +55,8 @@ export function createKeys(prefix: string): SyncKeys {
     blockedUntil: `${prefix}:budget:blocked-until`,
     quarantine: `${prefix}:quarantine`,
     failingSince: `${prefix}:health:failing-since`,
+    scheduled: (id) => `${prefix}:sched:${id}`,
+    scheduleDue: `${prefix}:sched-due`,
+    prehire: (id) => `${prefix}:prehire:${id}`,
   };
 }

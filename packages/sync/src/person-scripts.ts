@@ -5,28 +5,44 @@ import { LuaScript } from './lua-script.js';
 // Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
 // it as one unit (an AOF replays a script's effects as one transaction).
 // KEYS: sequence, pending, then (idempotency, person) per event.
-// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord) per event.
-// → n codes (0 duplicate, -1 stale, else the new revision), then n flags: 1 when the event made its person pending
-// (they were not pending before), else 0.
+// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord, nanosOfMs,
+// contentHash) per event.
+// → per event: 0 duplicate, -1 stale, n > 0 the person's new revision; then n flags: 1 when the event made its
+// person pending (they were not pending before), else 0. An idempotency key remembered (or met earlier in the
+// batch) with another content hash refuses the whole batch before any write: an error reply
+// "IDEMPOTENCY_CONFLICT <event number>".
 export const INGEST = new LuaScript(`
 local now = ARGV[1]
 local ttl = tonumber(ARGV[2])
 local n = (#KEYS - 2) / 2
+local w = 8
+local hashes = {}
+for i = 1, n do
+  local idem = KEYS[1 + 2 * i]
+  local hash = ARGV[2 + (i - 1) * w + 8]
+  local seen = hashes[idem] or redis.call('GET', idem)
+  if seen and seen ~= hash then
+    return redis.error_reply('IDEMPOTENCY_CONFLICT ' .. i)
+  end
+  hashes[idem] = hash
+end
 local out = {}
 for i = 1, n do
   out[n + i] = 0
   local idem = KEYS[1 + 2 * i]
   local pkey = KEYS[2 + 2 * i]
-  local b = 2 + (i - 1) * 6
+  local b = 2 + (i - 1) * w
   local ext, etype, occ, cid, data, full = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-  if not redis.call('SET', idem, '1', 'NX', 'EX', ttl) then
+  local ns, hash = tonumber(ARGV[b + 7]), ARGV[b + 8]
+  if not redis.call('SET', idem, hash, 'NX', 'EX', ttl) then
     out[i] = 0
   else
     local seq = redis.call('INCR', KEYS[1])
-    local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data')
+    local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data', 'occns')
     local curOcc = tonumber(cur[1])
-    -- Equal occurredAt: the later arrival wins (its sequence is higher).
-    if curOcc ~= nil and occ < curOcc then
+    local curNs = tonumber(cur[5]) or 0
+    -- occurredAt at full precision: (epoch ms, nanoseconds below it). Equal: the later arrival wins.
+    if curOcc ~= nil and (occ < curOcc or (occ == curOcc and ns < curNs)) then
       out[i] = -1
     else
       local rev = (tonumber(cur[2]) or 0) + 1
@@ -34,7 +50,7 @@ for i = 1, n do
       if etype == 'user.created' or etype == 'user.reactivated' then active = '1' end
       if etype == 'user.deactivated' then active = '0' end
       if full == '0' and cur[4] then data = cur[4] end
-      redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'seq', seq, 'cid', cid,
+      redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'occns', ns, 'seq', seq, 'cid', cid,
         'data', data, 'active', active, 'rev', rev, 'at', now)
       out[n + i] = redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev
@@ -50,8 +66,10 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return fals
 return redis.call('HGETALL', KEYS[1])
 `);
 
-// KEYS: person, lock, pending. ARGV: token, handledRev, externalId, ttlMs, failed (0/1).
+// KEYS: person, lock, pending, retiring. ARGV: token, handledRev, externalId, ttlMs, failed (0/1), retireAt.
 // → -1 lock lost; 0 released (nothing newer); n > 0 a newer revision n arrived meanwhile (lock kept).
+// A person left fully applied and inactive is scheduled for retirement (fields dropped at retireAt, see
+// RETIRE_DUE); an active one is taken off the schedule.
 export const COMPLETE = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 local handled = tonumber(ARGV[2])
@@ -68,6 +86,11 @@ if rev > applied then
 end
 redis.call('DEL', KEYS[2])
 redis.call('ZREM', KEYS[3], ARGV[3])
+if redis.call('HGET', KEYS[1], 'active') == '0' then
+  if ARGV[5] ~= '1' then redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3]) end
+else
+  redis.call('ZREM', KEYS[4], ARGV[3])
+end
 return 0
 `);
 
@@ -90,7 +113,7 @@ local members = redis.call('SMEMBERS', KEYS[2])
 local out = {}
 for _, ext in ipairs(members) do
   local pkey = ARGV[2] .. ext
-  if redis.call('EXISTS', pkey) == 1 then
+  if redis.call('HEXISTS', pkey, 'data') == 1 then
     redis.call('HINCRBY', pkey, 'rev', 1)
     redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ext)
     out[#out + 1] = ext
@@ -100,9 +123,9 @@ redis.call('DEL', KEYS[2])
 return out
 `);
 
-// KEYS: person, pending. ARGV: now, externalId.
+// KEYS: person, pending. ARGV: now, externalId. A tombstone (no data) has nothing to re-apply.
 export const BUMP = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'data') == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[2])
 return 1
@@ -140,6 +163,29 @@ for _, ext in ipairs(ids) do
   else
     redis.call('ZREM', KEYS[1], ext)
     out[#out + 1] = ext
+  end
+end
+return out
+`);
+
+// KEYS: retiring. ARGV: now, limit, personPrefix, lockPrefix, targetPrefix.
+// Deactivated people whose retention ran out: their state becomes a tombstone (no HR fields, no event id; the
+// newest occurredAt, inactive, revisions stay, so an older replayed event stays stale), and the cached target
+// copy goes. Someone reactivated, pending or being synced meanwhile is left alone (their completion reschedules).
+export const RETIRE_DUE = new LuaScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, ext in ipairs(ids) do
+  local pkey = ARGV[3] .. ext
+  local p = redis.call('HMGET', pkey, 'active', 'rev', 'appliedRev')
+  local settled = p[1] == '0' and (tonumber(p[2]) or 0) <= (tonumber(p[3]) or 0)
+  if redis.call('EXISTS', ARGV[4] .. ext) == 0 then
+    redis.call('ZREM', KEYS[1], ext)
+    if settled then
+      redis.call('HDEL', pkey, 'data', 'cid')
+      redis.call('DEL', ARGV[5] .. ext)
+      out[#out + 1] = ext
+    end
   end
 end
 return out

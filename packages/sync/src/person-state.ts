@@ -5,6 +5,13 @@ export interface IncomingEvent {
   idempotencyKey: string;
   type: EventType;
   occurredAtMs: number;
+  /** Nanoseconds below `occurredAtMs` (0–999,999) as sent: events are ordered at full precision. Default 0. */
+  occurredAtNs?: number;
+  /**
+   * Hash of the event as sent: the same idempotency key with another hash is a conflict. Default: a hash of
+   * type, instant and data.
+   */
+  contentHash?: string;
   data: HrRecord;
 }
 
@@ -20,6 +27,8 @@ export interface PersonState {
   /** Type of the newest event. */
   event: EventType;
   occurredAtMs: number;
+  /** Nanoseconds below `occurredAtMs` (0–999,999); 0 for states stored before they were kept. */
+  occurredAtNs: number;
   /** The full current HR record (for a bare deactivation, the previous full record is kept). */
   data: HrRecord;
   /** Whether HR wants this person active. */
@@ -46,6 +55,7 @@ export function parseState(flat: string[]): PersonState | undefined {
     externalId: h.ext,
     event: h.event as EventType,
     occurredAtMs: Number(h.occ),
+    occurredAtNs: Number(h.occns ?? 0),
     data: JSON.parse(h.data) as HrRecord,
     active: h.active !== '0',
     correlationId: h.cid ?? '',

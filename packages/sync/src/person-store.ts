@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { deriveId } from '@dirsync/contracts';
+import { deriveId, hashJson } from '@dirsync/contracts';
 import type { Redis } from 'ioredis';
+import { IdempotencyConflictError } from './idempotency-conflict.js';
+import { keepHrFields } from './kept-hr-fields.js';
 import type { SyncKeys } from './keys.js';
 import {
   BUMP,
@@ -10,6 +12,7 @@ import {
   RELEASE,
   RENEW,
   REQUEST_RESYNC,
+  RETIRE_DUE,
   TAKE_DUE_CONTENDED,
   TAKE_STALE,
 } from './person-scripts.js';
@@ -24,6 +27,9 @@ import type { ManagerWaitlist } from './sync-ports.js';
 
 /** Idempotency keys are remembered this long (contract: 7 days). */
 export const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** A deactivated person's state is kept this long after the deactivation was applied (contract: 90 days). */
+export const DEFAULT_PERSON_STATE_RETENTION_MS = 90 * 86_400_000;
 
 /** What marking a revision handled did: the lock is released, or kept because a newer revision arrived. */
 export type CompleteResult =
@@ -50,16 +56,30 @@ export class PersonStore implements ManagerWaitlist {
   private readonly redis: Redis;
   private readonly keys: SyncKeys;
   readonly lockTtlMs: number;
+  private readonly retentionMs: number;
+  private readonly keptFields: ReadonlySet<string> | undefined;
 
-  constructor(options: { redis: Redis; keys: SyncKeys; lockTtlMs?: number }) {
+  constructor(options: {
+    redis: Redis;
+    keys: SyncKeys;
+    lockTtlMs?: number;
+    retentionMs?: number;
+    /** The HR fields stored (see resolveKeptHrFields); every other field is dropped at intake. Absent: all. */
+    keptFields?: ReadonlySet<string>;
+  }) {
     this.redis = options.redis;
     this.keys = options.keys;
+    this.keptFields = options.keptFields;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.retentionMs = options.retentionMs ?? DEFAULT_PERSON_STATE_RETENTION_MS;
   }
 
   /**
-   * Records a batch of events atomically. A key seen before is a duplicate; an event older (by `occurredAt`) than
-   * the person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`).
+   * Records a batch of events atomically. Idempotency keys are scoped to the person: a key seen before for that
+   * person with the same content is a duplicate, with other content it refuses the whole batch
+   * ({@link IdempotencyConflictError}, nothing stored). An event older (by `occurredAt` at full precision) than the
+   * person's newest changes nothing (`stale`); otherwise it becomes the person's state (`applied`). Only the kept
+   * HR fields are stored.
    */
   async ingest(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestStatus[]> {
     return (await this.ingestDelivery(events, now)).statuses;
@@ -74,17 +94,24 @@ export class PersonStore implements ManagerWaitlist {
     const keys: string[] = [this.keys.sequence, this.keys.pending];
     const args: (string | number)[] = [now, IDEMPOTENCY_TTL_SECONDS];
     for (const e of events) {
-      keys.push(this.keys.idempotency(deriveId('k', e.idempotencyKey)), this.keys.person(e.data.externalId));
+      const externalId = e.data.externalId;
+      const data = this.keptFields ? keepHrFields(e.data, this.keptFields) : e.data;
+      const scoped = deriveId('k', JSON.stringify([externalId, e.idempotencyKey]));
+      keys.push(this.keys.idempotency(scoped), this.keys.person(externalId));
       args.push(
-        e.data.externalId,
+        externalId,
         e.type,
         e.occurredAtMs,
         e.idempotencyKey,
-        JSON.stringify(e.data),
-        isFullRecord(e.data) ? '1' : '0',
+        JSON.stringify(data),
+        isFullRecord(data) ? '1' : '0',
+        e.occurredAtNs ?? 0,
+        e.contentHash ?? hashJson([e.type, e.occurredAtMs, e.occurredAtNs ?? 0, e.data]),
       );
     }
-    const codes = await INGEST.run<number[]>(this.redis, keys, args);
+    const codes = await INGEST.run<number[]>(this.redis, keys, args).catch((error: unknown) => {
+      throw toConflict(error, events) ?? error;
+    });
     const newlyPending: string[] = [];
     const statuses = events.map((e, i): IngestStatus => {
       const code = Number(codes[i]);
@@ -115,17 +142,24 @@ export class PersonStore implements ManagerWaitlist {
 
   /**
    * Marks `handledRev` applied (or failed for good) and releases the lock, unless a newer revision arrived while
-   * syncing: then the lock is kept and the newer revision is returned, to be applied right away.
+   * syncing: then the lock is kept and the newer revision is returned, to be applied right away. A deactivation
+   * applied this way starts the retention period after which {@link retireDue} cuts the state to a tombstone.
    */
   async complete(
     lock: PersonLock,
     handledRev: number,
-    options: { failed?: boolean } = {},
+    options: { failed?: boolean; now?: number } = {},
   ): Promise<CompleteResult> {
+    const retireAt = (options.now ?? Date.now()) + this.retentionMs;
     const code = await COMPLETE.run<number>(
       this.redis,
-      [this.keys.person(lock.externalId), this.keys.lock(lock.externalId), this.keys.pending],
-      [lock.token, handledRev, lock.externalId, this.lockTtlMs, options.failed ? '1' : '0'],
+      [
+        this.keys.person(lock.externalId),
+        this.keys.lock(lock.externalId),
+        this.keys.pending,
+        this.keys.retiring,
+      ],
+      [lock.token, handledRev, lock.externalId, this.lockTtlMs, options.failed ? '1' : '0', retireAt],
     );
     if (code < 0) return { status: 'lock_lost' };
     if (code === 0) return { status: 'released' };
@@ -210,6 +244,19 @@ export class PersonStore implements ManagerWaitlist {
     );
   }
 
+  /**
+   * Cuts the state of deactivated people whose retention ran out to a field-free tombstone (newest occurredAt,
+   * inactive, revisions): no HR field stays, and an older replayed event still cannot reactivate them. The
+   * tombstone has no expiry: a replay can come after any idempotency window. Returns the people retired.
+   */
+  async retireDue(limit: number, now = Date.now()): Promise<string[]> {
+    return RETIRE_DUE.run<string[]>(
+      this.redis,
+      [this.keys.retiring],
+      [now, limit, this.keys.person(''), this.keys.lock(''), this.keys.target('')],
+    );
+  }
+
   /** Since when the person has had a change waiting (epoch ms), if they have one. */
   async pendingSince(externalId: string): Promise<number | undefined> {
     const score = await this.redis.zscore(this.keys.pending, externalId);
@@ -219,6 +266,14 @@ export class PersonStore implements ManagerWaitlist {
   async pendingCount(): Promise<number> {
     return this.redis.zcard(this.keys.pending);
   }
+}
+
+/** The script's "IDEMPOTENCY_CONFLICT <event number>" error reply as the event it names. */
+function toConflict(error: unknown, events: readonly IncomingEvent[]): IdempotencyConflictError | undefined {
+  const match = error instanceof Error ? /IDEMPOTENCY_CONFLICT (\d+)/.exec(error.message) : null;
+  const event = match ? events[Number(match[1]) - 1] : undefined;
+  if (!event) return undefined;
+  return new IdempotencyConflictError(event.idempotencyKey, event.data.externalId, Number(match?.[1]) - 1);
 }
 
 function flatten(h: Record<string, string>): string[] {

@@ -6,6 +6,7 @@ import { ManagerResolver } from './manager-resolver.js';
 import { patchUntilTaken } from './patch-loop.js';
 import type { PersonState } from './person-state.js';
 import type { PersonSyncResult } from './person-sync-result.js';
+import type { PrehireReader } from './scheduled-changes.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
 import type {
   ManagerWaitlist,
@@ -27,6 +28,8 @@ export interface PersonSyncerOptions extends TargetCallerOptions {
   cache: TargetCachePort;
   people: PersonReader;
   waitlist: ManagerWaitlist;
+  /** Who is created ahead of their start, inactive (absent: nobody). */
+  prehires?: PrehireReader;
   /** externalIds and userNames (compared case-insensitively) that are never deactivated. */
   protectedUsers?: Iterable<string>;
   logger?: Logger;
@@ -73,7 +76,11 @@ export class PersonSyncer {
       correlationId: ctx.correlationId ?? state.correlationId,
     });
     try {
-      return state.active ? await this.upsert(state, caller) : await this.deactivate(state, caller);
+      if (state.active) return await this.upsert(state, caller, false);
+      // A future hire is created (and kept) inactive, roles and all, until the start activates them.
+      if (await this.options.prehires?.isPrehire(state.externalId))
+        return await this.upsert(state, caller, true);
+      return await this.deactivate(state, caller);
     } catch (error) {
       if (isAbort(error, ctx.signal)) throw new SyncInterruptedError(error);
       return classifyFailure(error, state, caller.requests);
@@ -84,7 +91,11 @@ export class PersonSyncer {
     return { owned: this.owned, managedRoles: this.options.policy.managedRoles };
   }
 
-  private async upsert(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
+  private async upsert(
+    state: PersonState,
+    caller: TargetCaller,
+    prehire: boolean,
+  ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
     const mapped = await this.options.mapping.evaluate(state.data);
     if (!mapped) return this.synced('skipped', caller, []);
@@ -93,6 +104,7 @@ export class PersonSyncer {
 
     const desired: ScimUser = structuredClone(mapped);
     desired.externalId = externalId;
+    if (prehire) desired.active = false;
     await this.managers.resolve(desired, externalId, caller);
 
     const cached = await this.options.cache.get(externalId);
@@ -107,7 +119,7 @@ export class PersonSyncer {
     const newlyKnown = !cached || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
       const ops = diffUser(current, desired, this.diffOptions());
-      if (current.active === false) ops.push({ op: 'replace', path: 'active', value: true });
+      if (current.active === false && !prehire) ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
     if (patched.kind === 'gone') {

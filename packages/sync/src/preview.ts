@@ -1,9 +1,12 @@
 import type { HrEvent } from '@dirsync/contracts';
 import type { ScimUser } from '@dirsync/scim';
 import { foldEvent } from './fold-event.js';
+import { toIncomingEvent } from './incoming-event.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
+import { previewNextScheduled, type ScheduledPreview } from './preview-scheduled.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
+import type { ScheduledChanges } from './scheduled-changes.js';
 
 /** What `POST /admin/preview` answers: the requests an event would cause; nothing applied. */
 export interface PreviewResult {
@@ -16,21 +19,22 @@ export interface PreviewResult {
   requests: PlannedRequest[];
   discrepancies: unknown[];
   detail?: string;
+  /** The person's next effective-dated change, laid over the state this preview leaves ("now"). */
+  nextScheduled?: ScheduledPreview;
 }
 
 /**
  * The SCIM requests an event would cause: the engine's own syncer, with write ports that record instead of
  * sending (a recording target, a cache overlay, no waiting-list changes). Reads are real.
  */
-export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions): Promise<PreviewResult> {
+export async function previewEvent(
+  event: HrEvent,
+  engine: PersonSyncerOptions,
+  schedule?: ScheduledChanges,
+): Promise<PreviewResult> {
   const externalId = event.data.externalId;
   const previous = await engine.people.get(externalId);
-  const incoming = {
-    idempotencyKey: event.id ?? 'preview',
-    type: event.event,
-    occurredAtMs: event.occurredAt ? Date.parse(event.occurredAt) : Date.now(),
-    data: event.data,
-  };
+  const incoming = toIncomingEvent(event, event.id ?? 'preview', Date.now());
   const state = foldEvent(previous, incoming, Date.now());
   if (!state) {
     return {
@@ -63,5 +67,7 @@ export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions):
     discrepancies: result.discrepancies,
   };
   if (result.kind === 'failed') preview.detail = result.error.message;
+  const next = schedule && (await previewNextScheduled(state, externalId, schedule, engine));
+  if (next) preview.nextScheduled = next;
   return preview;
 }

@@ -7,12 +7,15 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { resolveKeptHrFields } from './kept-hr-fields.js';
 import { createKeys } from './keys.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
+import { ScheduleRunner, type ScheduleRunnerOptions } from './schedule-runner.js';
+import { ScheduledChanges } from './scheduled-changes.js';
 import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
@@ -23,7 +26,7 @@ export interface SyncEngineHooks {
   /** Sync triggers for people whose state changed inside the engine (a manager now exists, a reconcile fix). */
   requestSync?: (
     externalIds: string[],
-    origin: Extract<SyncOrigin, 'manager' | 'reconcile'>,
+    origin: Extract<SyncOrigin, 'manager' | 'reconcile' | 'schedule'>,
     runId?: string,
   ) => Promise<void>;
   /** The target answered 429: the budget is already paused; the host stops new jobs too. */
@@ -50,15 +53,34 @@ export interface SyncEngineSettings {
   protectedUsers?: readonly string[] | undefined;
   /** Lifetime of a person's sync lock (renewed while syncing). Default 30 s. */
   lockTtlMs?: number | undefined;
+  /** Days before a future hire's start that the user is created, inactive (`PREHIRE_DAYS`; default 0). */
+  prehireDays?: number | undefined;
+  /** IANA zone of `effectiveAt` dates without a time, in snapshots too (`HR_TIMEZONE`; default UTC). */
+  hrTimeZone?: string | undefined;
   /** How long a person's newest change must rest before it is written (0: at once). */
   quietPeriodMs?: number | undefined;
   /** 5xx/network failures lasting this long without a success quarantine the sync (0: never from here). */
   targetFailureWindowMs?: number | undefined;
   reportRetentionDays: number;
+  /**
+   * HR fields to keep besides those the mapping and the engine read (`HR_FIELDS`); required when the mapping
+   * reads the record as a whole. Every other HR field is dropped at intake.
+   */
+  hrFields?: readonly string[] | undefined;
+  /** A deactivated person's state is cut to a tombstone this long after the deactivation was applied (default 90). */
+  personStateRetentionDays?: number | undefined;
   auditLogPath?: string | undefined;
   /** Reconcile against an HR snapshot (absent: no reconcile runner). */
   reconcile?:
-    | { snapshotSource: string; maxDeactivatePercent: number; maxDeactivateCount?: number | undefined }
+    | {
+        snapshotSource: string;
+        maxDeactivatePercent: number;
+        maxDeactivateCount?: number | undefined;
+        /** Refuse a plain-http snapshot URL (the apps set it in production). */
+        requireHttps?: boolean | undefined;
+        /** Byte cap of a snapshot download (default: load-snapshot's). */
+        maxDownloadBytes?: number | undefined;
+      }
     | undefined;
   /** Sent as User-Agent by the live client (the reconcile reader says `dirsync-reconcile`). */
   userAgent: string;
@@ -74,6 +96,12 @@ export interface SyncEngine {
   health: TargetHealth;
   syncer: PersonSyncer;
   batches: BatchRunner;
+  /** Future-dated change sets, by person and effective time. */
+  schedule: ScheduledChanges;
+  /** A runner that applies due change sets and triggers their syncs (the worker starts one). */
+  createScheduleRunner(
+    options?: Partial<Pick<ScheduleRunnerOptions, 'pollMs' | 'leaseMs' | 'batchSize' | 'now' | 'afterApply'>>,
+  ): ScheduleRunner;
   /** Present when `settings.reconcile` is. */
   reconcile: ReconcileRunner | undefined;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
@@ -84,14 +112,9 @@ export interface SyncEngine {
   close(): void;
 }
 
-/**
- * Builds the sync engine: person store, target cache, request budget, target health, target clients, the
- * person syncer, the batch and reconcile runners and the preview. Loads the mapping and policy files once.
- */
-export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
+/** The engine's stores and clients, each over the host's Redis. */
+function createParts(settings: SyncEngineSettings, mapping: Awaited<ReturnType<typeof loadMapping>>) {
   const { redis, logger, hooks = {} } = settings;
-  const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
-  const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const keys = createKeys(settings.prefix);
   const budget = new RequestBudget({
     redis,
@@ -115,14 +138,31 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     redis,
     keys,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
+    ...(settings.personStateRetentionDays
+      ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
+      : {}),
+    keptFields: resolveKeptHrFields(mapping, settings.hrFields),
   });
   const cache = new TargetCache({ redis, keys });
+  const schedule = new ScheduledChanges({ redis, keys, prehireDays: settings.prehireDays ?? 0 });
   const reports = new ReportStore({
     redis,
     prefix: settings.prefix,
     retentionDays: settings.reportRetentionDays,
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
+  return { keys, budget, health, client, people, cache, schedule, reports };
+}
+
+/**
+ * Builds the sync engine: person store, target cache, request budget, target health, target clients, the
+ * person syncer, the batch and reconcile runners and the preview. Loads the mapping and policy files once.
+ */
+export async function createSyncEngine(settings: SyncEngineSettings): Promise<SyncEngine> {
+  const { redis, logger, hooks = {} } = settings;
+  const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
+  const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
+  const { keys, budget, health, client, people, cache, schedule, reports } = createParts(settings, mapping);
   const syncerOptions: PersonSyncerOptions = {
     target: client,
     mapping,
@@ -130,6 +170,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     cache,
     people,
     waitlist: people,
+    prehires: schedule,
     protectedUsers: settings.protectedUsers ?? [],
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
@@ -150,7 +191,15 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
       await hooks.requestSync?.(ids, 'manager');
     },
   });
-  const reconcile = createReconcile(settings, { budget, mapping, policy, people, cache, reports });
+  const reconcile = createReconcile(settings, {
+    budget,
+    mapping,
+    policy,
+    people,
+    cache,
+    reports,
+    prehires: schedule,
+  });
   return {
     people,
     reports,
@@ -158,8 +207,20 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     health,
     syncer,
     batches,
+    schedule,
+    createScheduleRunner: (options = {}) =>
+      new ScheduleRunner({
+        schedule,
+        people,
+        requestSync: async (ids) => {
+          await hooks.requestSync?.(ids, 'schedule');
+        },
+        leaseMs: settings.lockTtlMs ?? 30_000,
+        logger,
+        ...options,
+      }),
     reconcile: reconcile?.runner,
-    preview: (event) => previewEvent(event, syncerOptions),
+    preview: (event) => previewEvent(event, syncerOptions, schedule),
     probeTarget: async (signal) => {
       await client.probe(signal ? { signal } : {});
     },
@@ -180,6 +241,7 @@ function createReconcile(
     people: PersonStore;
     cache: TargetCache;
     reports: ReportStore;
+    prehires: ScheduledChanges;
   },
 ): { runner: ReconcileRunner; close(): void } | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;
@@ -195,8 +257,13 @@ function createReconcile(
   const runner = new ReconcileRunner({
     ...parts,
     snapshotSource: options.snapshotSource,
+    snapshotOptions: {
+      requireHttps: options.requireHttps ?? false,
+      ...(options.maxDownloadBytes ? { maxDownloadBytes: options.maxDownloadBytes } : {}),
+    },
     reader,
     protectedUsers: settings.protectedUsers ?? [],
+    timeZone: settings.hrTimeZone,
     brake: { maxPercent: options.maxDeactivatePercent, maxCount: options.maxDeactivateCount },
     enqueue: async (ids, runId) => {
       await hooks.requestSync?.(ids, 'reconcile', runId);

@@ -65,7 +65,8 @@ export class UserLocator {
    * it, unless it belongs to someone else. (One lookup only when needed keeps a cold create at two requests.)
    */
   async createOrAdopt(desired: ScimUser, externalId: string, caller: TargetCaller): Promise<CreateResult> {
-    const body: ScimUser = { ...desired, active: true };
+    // Active unless the caller asks for an inactive user (a future hire created ahead of the start).
+    const body: ScimUser = { ...desired, active: desired.active ?? true };
     try {
       const created = await caller.call(() => this.target.createUser(body, caller.context), false);
       return { kind: 'created', ...created };

@@ -2,6 +2,7 @@ import type { EventType } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
+import { IdempotencyConflictError } from '../src/idempotency-conflict.js';
 import { createKeys } from '../src/keys.js';
 import type { IncomingEvent } from '../src/person-state.js';
 import { PersonStore } from '../src/person-store.js';
@@ -25,7 +26,7 @@ describe('PersonStore.ingest', () => {
         event('e1', 'HR-1', 'user.created', 1000, { title: 'Engineer' }),
         event('e2', 'HR-1', 'user.updated', 3000, { title: 'Senior Engineer' }),
         event('e3', 'HR-1', 'user.updated', 2000, { title: 'Late and older' }),
-        event('e1', 'HR-1', 'user.updated', 9000, { title: 'Replayed key' }),
+        event('e1', 'HR-1', 'user.created', 1000, { title: 'Engineer' }),
       ]);
       expect(first.map((r) => r.status)).toEqual(['applied', 'applied', 'stale', 'duplicate']);
       const state = await store.get('HR-1');
@@ -37,6 +38,48 @@ describe('PersonStore.ingest', () => {
         active: true,
       });
       expect(state?.data.title).toBe('Senior Engineer');
+    },
+  );
+
+  redisTest(
+    'occurredAt at full precision: .123456 arriving after .123789 of the same millisecond changes nothing',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const ms = Date.parse('2026-11-28T09:30:00.123Z');
+      const newer = { ...event('n', 'HR-N', 'user.updated', ms, { title: 'Newer' }), occurredAtNs: 789_000 };
+      const older = { ...event('o', 'HR-N', 'user.updated', ms, { title: 'Older' }), occurredAtNs: 456_000 };
+      await store.ingest([newer]);
+      expect((await store.ingest([older])).map((r) => r.status)).toEqual(['stale']);
+      expect(await store.get('HR-N')).toMatchObject({ rev: 1, occurredAtNs: 789_000 });
+      expect((await store.get('HR-N'))?.data.title).toBe('Newer');
+      // A state stored before nanoseconds were kept reads them as 0: any later nanosecond is newer.
+      await redis.hdel(createKeys(prefix).person('HR-N'), 'occns');
+      expect(await store.ingest([{ ...older, idempotencyKey: 'o2' }])).toMatchObject([{ status: 'applied' }]);
+    },
+  );
+
+  redisTest(
+    'idempotency keys are scoped to the person; a key reused with other content refuses the whole batch',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const p1 = event('evt-1', 'P-1', 'user.created', 1000, { title: 'One' });
+      expect(await store.ingest([p1])).toMatchObject([{ status: 'applied' }]);
+      // The same id for another person is another key.
+      const p2 = event('evt-1', 'P-2', 'user.created', 1000, { title: 'Two' });
+      expect(await store.ingest([p2])).toMatchObject([{ status: 'applied', externalId: 'P-2' }]);
+      expect(await store.ingest([p1])).toMatchObject([{ status: 'duplicate' }]);
+
+      const reused = event('evt-1', 'P-1', 'user.updated', 2000, { title: 'Changed' });
+      const other = event('evt-9', 'P-3', 'user.created', 2000, { title: 'Three' });
+      const refused = store.ingest([other, reused]);
+      await expect(refused).rejects.toBeInstanceOf(IdempotencyConflictError);
+      await expect(refused).rejects.toMatchObject({ idempotencyKey: 'evt-1', externalId: 'P-1', index: 1 });
+      expect(await store.get('P-3')).toBeUndefined();
+      expect(await store.get('P-1')).toMatchObject({ rev: 1 });
+      // Two events with one key and different contents in one batch: refused as well.
+      const twice = store.ingest([other, { ...other, data: { externalId: 'P-3', title: 'Else' } }]);
+      await expect(twice).rejects.toBeInstanceOf(IdempotencyConflictError);
+      expect(await store.get('P-3')).toBeUndefined();
     },
   );
 
@@ -123,7 +166,7 @@ describe('PersonStore.ingestDelivery', () => {
 
       const again = await store.ingestDelivery([
         event('a3', 'HR-A', 'user.updated', 3000),
-        event('a1', 'HR-A', 'user.updated', 4000),
+        event('a1', 'HR-A', 'user.created', 1000),
         event('c0', 'HR-C', 'user.updated', 500),
       ]);
       expect(again.statuses.map((s) => s.status)).toEqual(['applied', 'duplicate', 'applied']);
@@ -222,4 +265,67 @@ describe('PersonStore locks', () => {
     expect(await store.takeStalePending(2000, 10, 6000)).toEqual(['A']);
     expect(await store.takeStalePending(2000, 10, 6000)).toEqual([]);
   });
+});
+
+describe('PersonStore retention', () => {
+  redisTest(
+    "a leaver's state becomes a field-free tombstone once the retention after the applied deactivation runs out",
+    async ({ redis, prefix }) => {
+      const keys = createKeys(prefix);
+      const day = 86_400_000;
+      const store = new PersonStore({ redis, keys, retentionMs: 90 * day });
+      await store.ingest([
+        event('c', 'HR-L', 'user.created', 1000, { workEmail: 'l@example.com', title: 'Agent' }),
+        event('d', 'HR-L', 'user.deactivated', 2000),
+      ]);
+      const claim = await store.claim('HR-L');
+      if (!claim) throw new Error('no claim');
+      const appliedAt = 10 * day;
+      expect(await store.complete(claim.lock, 2, { now: appliedAt })).toEqual({ status: 'released' });
+      await redis.set(keys.target('HR-L'), '{"user":{"userName":"l@example.com"}}');
+
+      expect(await store.retireDue(10, appliedAt + 90 * day - 1)).toEqual([]);
+      expect((await store.get('HR-L'))?.data.title).toBe('Agent');
+      expect(await store.retireDue(10, appliedAt + 90 * day)).toEqual(['HR-L']);
+
+      const tombstone = await redis.hgetall(keys.person('HR-L'));
+      expect(Object.keys(tombstone).sort()).toEqual(
+        ['active', 'appliedRev', 'at', 'event', 'ext', 'occ', 'occns', 'rev', 'seq'].sort(),
+      );
+      expect(tombstone).toMatchObject({ active: '0', occ: '2000', rev: '2', appliedRev: '2' });
+      expect(await redis.exists(keys.target('HR-L'))).toBe(0);
+      expect(await store.get('HR-L')).toBeUndefined();
+      expect(await store.requestResync('HR-L')).toBe(false);
+
+      // An old event replayed after the idempotency window cannot bring the leaver back.
+      const replay = event('c-again', 'HR-L', 'user.created', 1000, { workEmail: 'l@example.com' });
+      expect(await store.ingest([replay])).toMatchObject([{ status: 'stale' }]);
+      expect(await store.get('HR-L')).toBeUndefined();
+      // A newer reactivation with the full record brings them back.
+      const back = event('r', 'HR-L', 'user.reactivated', 3000, {
+        workEmail: 'l@example.com',
+        title: 'Lead',
+      });
+      expect(await store.ingest([back])).toMatchObject([{ status: 'applied', rev: 3 }]);
+      expect(await store.get('HR-L')).toMatchObject({ active: true, rev: 3, data: { title: 'Lead' } });
+    },
+  );
+
+  redisTest(
+    'someone reactivated before the retention ran out keeps their state',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix), retentionMs: 1000 });
+      await store.ingest([event('c', 'HR-K', 'user.created', 1000, { title: 'Agent' })]);
+      await store.ingest([event('d', 'HR-K', 'user.deactivated', 2000)]);
+      const first = await store.claim('HR-K');
+      if (!first) throw new Error('no claim');
+      await store.complete(first.lock, 2, { now: 0 });
+      await store.ingest([event('r', 'HR-K', 'user.reactivated', 3000)]);
+      const second = await store.claim('HR-K');
+      if (!second) throw new Error('no claim');
+      await store.complete(second.lock, 3, { now: 500 });
+      expect(await store.retireDue(10, 5000)).toEqual([]);
+      expect(await store.get('HR-K')).toMatchObject({ active: true, data: { title: 'Agent' } });
+    },
+  );
 });

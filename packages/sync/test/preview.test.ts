@@ -1,5 +1,7 @@
+import { hrEventSchema } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
+import { toIncomingEvent } from '../src/incoming-event.js';
 import { hr, startEngineHarness } from './engine-harness.js';
 
 describe('preview', () => {
@@ -62,4 +64,27 @@ describe('preview', () => {
       }
     },
   );
+
+  redisTest('an event older by less than a millisecond previews as stale', async ({ redisUrl, prefix }) => {
+    const h = await startEngineHarness({ redisUrl, prefix });
+    try {
+      const at = (fraction: string) => `2026-11-28T09:30:00.${fraction}Z`;
+      const newer = hrEventSchema.parse({
+        event: 'user.updated',
+        occurredAt: at('123789'),
+        data: hr('HR-203', { title: 'New' }),
+      });
+      await h.engine.people.ingest([toIncomingEvent(newer, 'n', Date.now())]);
+      const older = hrEventSchema.parse({
+        event: 'user.updated',
+        occurredAt: at('123456'),
+        data: hr('HR-203', { title: 'Old' }),
+      });
+      expect(await h.engine.preview(older)).toMatchObject({ stale: true, requests: [] });
+      const later = hrEventSchema.parse({ ...older, occurredAt: at('1237891') });
+      expect(await h.engine.preview(later)).toMatchObject({ stale: false });
+    } finally {
+      await h.close();
+    }
+  });
 });

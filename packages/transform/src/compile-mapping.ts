@@ -2,6 +2,7 @@ import type { HrRecord } from '@dirsync/contracts';
 import { isOwnedPath, parseOwnedPath } from '@dirsync/scim';
 import jsonata from 'jsonata';
 import { deriveOwned } from './derive-owned.js';
+import { deriveReadFields } from './derive-read-fields.js';
 import { sandboxFailure } from './evaluation-failure.js';
 import type { AstNode } from './jsonata-ast.js';
 import { isJsonataError } from './jsonata-error.js';
@@ -100,6 +101,18 @@ function resolveOwned(source: string, file: string, ast: AstNode): Pick<Mapping,
   return { owned: Object.freeze([...new Set(canonical)]), ownedFrom };
 }
 
+/** The HR fields the mapping reads, or where it reads the record wholesale. */
+function describeReads(source: string, ast: AstNode): Mapping['reads'] {
+  const derived = deriveReadFields(ast);
+  if (derived.ok) return { fields: Object.freeze(derived.fields) };
+  const location =
+    derived.position === undefined
+      ? undefined
+      : locateJsonataPosition(source, derived.position, derived.token);
+  const where = location ? ` (line ${location.line}, column ${location.column})` : '';
+  return { dynamic: `${derived.problem}${where}` };
+}
+
 /**
  * Compiles a JSONata mapping once and derives the attribute paths it owns (from a leading
  * `/* dirsync:owns … *\/` directive when present, else statically from the expression). Throws
@@ -112,6 +125,7 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
   const maxDepth = positiveInteger('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH);
   const expression = compileExpression(source, file);
   const { owned, ownedFrom } = resolveOwned(source, file, expression.ast() as AstNode);
+  const reads = describeReads(source, expression.ast() as AstNode);
   // JSONata's guardrails (elapsed time and depth, checked at every evaluation step with the counters held by that
   // evaluation's own frame) run inside the sandbox; the sandbox's hard limit stops what runs between steps.
   const sandbox = new MappingSandbox({
@@ -125,6 +139,7 @@ export function compileMapping(source: string, options: CompileMappingOptions = 
     file,
     owned,
     ownedFrom,
+    reads,
     timeoutMs,
     maxDepth,
     async evaluate(record: HrRecord): Promise<MappedUser | null> {

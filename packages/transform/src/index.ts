@@ -1,6 +1,7 @@
 export { type CompileMappingOptions, compileMapping } from './compile-mapping.js';
 export { DEFAULT_MAPPING_FILE } from './default-mapping.js';
 export { type DerivedOwnership, deriveOwned } from './derive-owned.js';
+export { type DerivedReadFields, deriveReadFields } from './derive-read-fields.js';
 export { type LoadMappingOptions, loadMapping } from './load-mapping.js';
 export {
   ENTERPRISE_USER_SCHEMA,

@@ -44,6 +44,11 @@ export interface Mapping {
   readonly owned: readonly string[];
   /** Where `owned` came from: the `dirsync:owns` directive, or derived from the expression. */
   readonly ownedFrom: 'directive' | 'expression';
+  /**
+   * The HR fields the expression reads (a superset), so the person store keeps only those; or, for an expression
+   * that reads the record as a whole or by computed names, why they cannot be told (with line and column).
+   */
+  readonly reads: { fields: readonly string[] } | { dynamic: string };
   readonly timeoutMs: number;
   readonly maxDepth: number;
   /**

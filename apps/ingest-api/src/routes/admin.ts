@@ -7,6 +7,9 @@ import { ApiError } from '../api-error.js';
 /** What `POST /admin/preview` runs: an event in, the requests that would go out; nothing applied. */
 export type PreviewEvent = (event: HrEvent) => Promise<unknown>;
 
+/** What `GET /admin/scheduled` lists: pending effective-dated changes by due time. */
+export type ListScheduled = (options: { limit: number; offset: number }) => Promise<unknown>;
+
 export type ReconcileStart =
   | { status: 'started'; jobId: string }
   | { status: 'running'; jobId: string }
@@ -19,6 +22,7 @@ export interface AdminRouterDeps {
   previewUnavailable?: string;
   startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
   status: () => Promise<Record<string, unknown>>;
+  scheduled?: ListScheduled | undefined;
 }
 
 /** The operators' JSON routes under /admin (authentication is applied by the caller). */
@@ -92,6 +96,19 @@ export function adminRouter(deps: AdminRouterDeps): Router {
       });
     }
     res.status(202).json({ jobId: started.jobId });
+  });
+
+  router.get('/scheduled', async (req, res) => {
+    if (!deps.scheduled) throw new ApiError(404, 'not_found', 'no such route');
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new ApiError(400, 'invalid_query', 'limit must be a whole number from 1 to 1000');
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new ApiError(400, 'invalid_query', 'offset must be a whole number, 0 or more');
+    }
+    res.json(await deps.scheduled({ limit, offset }));
   });
 
   router.get('/status', async (_req, res) => {

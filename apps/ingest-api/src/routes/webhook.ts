@@ -1,4 +1,5 @@
 import type { Logger } from '@dirsync/core';
+import { IdempotencyConflictError } from '@dirsync/sync';
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import { ApiError, serviceUnavailable } from '../api-error.js';
 import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
@@ -43,11 +44,30 @@ function countEvents(metrics: ApiMetrics, delivery: DeliveryLog): void {
   if (delivery.duplicates > 0) metrics.webhookEvents.inc({ result: 'duplicate' }, delivery.duplicates);
 }
 
+/** The same idempotency key with other content: 409 naming the key (and where it is); nothing was stored. */
+function idempotencyConflict(error: IdempotencyConflictError, batch: boolean): ApiError {
+  return new ApiError(
+    409,
+    'idempotency_conflict',
+    `idempotency key "${error.idempotencyKey}" was already used for this person with different content; nothing was accepted`,
+    {
+      details: [
+        {
+          field: batch ? `events[${error.index}]` : '(body)',
+          key: error.idempotencyKey,
+          externalId: error.externalId,
+        },
+      ],
+    },
+  );
+}
+
 export function webhookRouter(deps: {
   verifier: SignatureVerifier;
   ingest: IngestService;
   metrics: ApiMetrics;
   logger: Logger;
+  timeZone?: string | undefined;
 }): Router {
   const router = express.Router();
   router.post(
@@ -72,13 +92,14 @@ export function webhookRouter(deps: {
           throw new ApiError(400, 'invalid_json', 'the body is not valid JSON');
         }
         const receivedAt = Date.now();
-        const { events, batch } = validateWebhookBody(body, receivedAt);
+        const { events, batch } = validateWebhookBody(body, receivedAt, deps.timeZone);
         const webhookId = validateWebhookId(req.headers['webhook-id']);
         let result: Awaited<ReturnType<IngestService['accept']>>;
         try {
           result = await deps.ingest.accept(events, { webhookId, batch, receivedAt });
         } catch (error) {
           if (isRedisUnavailable(error)) throw serviceUnavailable(error);
+          if (error instanceof IdempotencyConflictError) throw idempotencyConflict(error, batch);
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -98,7 +119,7 @@ export function webhookRouter(deps: {
           ids: result.ids,
         });
       } catch (error) {
-        if (error instanceof ApiError && (error.status === 400 || error.status === 401)) {
+        if (error instanceof ApiError && [400, 401, 409].includes(error.status)) {
           deps.metrics.webhookEvents.inc({ result: 'rejected' });
         }
         throw error;

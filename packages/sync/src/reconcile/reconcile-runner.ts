@@ -10,10 +10,11 @@ import {
 import type { ScimUser, UserPage } from '@dirsync/scim';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
+import type { PrehireReader } from '../scheduled-changes.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
-
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
-import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
+import { loadEffectiveSnapshot } from './effective-rows.js';
+import type { HrSnapshot, LoadSnapshotOptions } from './load-snapshot.js';
 
 /** What reconcile needs from the SCIM client: every user, inactive included, page by page. */
 export interface DirectoryReader {
@@ -32,6 +33,8 @@ export interface ReconcileProgress {
 
 export interface ReconcileRunnerOptions {
   snapshotSource: string;
+  /** How a snapshot URL is fetched: https only (production), the download cap. */
+  snapshotOptions?: LoadSnapshotOptions;
   reader: DirectoryReader;
   mapping: SyncMapping;
   policy: SyncPolicy;
@@ -43,6 +46,10 @@ export interface ReconcileRunnerOptions {
   /** Enqueues sync triggers for people whose state the run changed (lower priority than live events). */
   enqueue: (externalIds: string[], runId: string) => Promise<void>;
   logger?: Logger;
+  /** Zone of snapshot `effectiveAt` dates (default UTC). */
+  timeZone?: string | undefined;
+  /** People created ahead of a future start: not yet in effect, so never compared (absent: nobody). */
+  prehires?: PrehireReader | undefined;
 }
 
 export interface ReconcileRequest {
@@ -78,14 +85,17 @@ export class ReconcileRunner {
       await request.onProgress?.(p);
     };
     await progress({ phase: 'snapshot' });
-    const snapshot = await loadSnapshot(options.snapshotSource);
+    const snapshot = await loadEffectiveSnapshot(options.snapshotSource, options, options.snapshotOptions);
     await progress({ phase: 'reading-target', hrRecords: snapshot.records.length, targetUsersRead: 0 });
 
     const targetUsers: ScimUser[] = [];
     const ctx: { correlationId: string; signal?: AbortSignal } = { correlationId: request.runId };
     if (request.signal) ctx.signal = request.signal;
     for await (const page of options.reader.listAllUsers({ includeInactive: true, pageSize: 25 }, ctx)) {
-      targetUsers.push(...page.users);
+      // A person whose HR row is not in effect yet is compared with nothing: no drift, never an orphan.
+      targetUsers.push(
+        ...page.users.filter((u) => !u.externalId || !snapshot.notYetEffective.has(u.externalId)),
+      );
       await progress({
         phase: 'reading-target',
         hrRecords: snapshot.records.length,
