@@ -16,7 +16,7 @@ import type { ApiMetrics } from './metrics.js';
 import { adminRouter, type ListScheduled, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
 import { adminIndexRouter } from './routes/admin-index.js';
 import { healthRouter } from './routes/health.js';
-import { webhookRouter } from './routes/webhook.js';
+import { type DeliveryLog, WEBHOOK_PATH, webhookRouter } from './routes/webhook.js';
 import type { SignatureVerifier } from './webhook-signature.js';
 
 export interface AppDeps {
@@ -71,23 +71,31 @@ export function createApp(deps: AppDeps): Express {
       const route = routeLabel(req.path);
       deps.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      // One line per request; webhook deliveries at info (what an operator traces), the rest at http.
-      const level = res.statusCode >= 500 ? 'warn' : route === '/webhooks/directory-sync' ? 'info' : 'http';
+      // One line per request; webhook deliveries at info (what an operator traces), the rest at http. A line
+      // below the level costs nothing: no fields gathered, nothing formatted.
+      const level = res.statusCode >= 500 ? 'warn' : route === WEBHOOK_PATH ? 'info' : 'http';
+      if (!deps.logger.isLevelEnabled(level)) return;
+      const header = req.headers['webhook-id'];
+      const delivery: DeliveryLog | undefined = res.locals.delivery;
       deps.logger.log(level, 'request', {
         method: req.method,
         route,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        webhookId: typeof req.headers['webhook-id'] === 'string' ? req.headers['webhook-id'] : undefined,
+        webhookId: typeof header === 'string' ? header : undefined,
         error: res.locals.errorCode,
-        ...res.locals.delivery,
+        events: delivery?.events,
+        accepted: delivery?.accepted,
+        duplicates: delivery?.duplicates,
+        stale: delivery?.stale,
+        jobs: delivery?.jobs,
       });
     });
     next();
   });
 
   app.use(rejectOversizedBodies);
-  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
+  // Deliveries are the hot path: their route is matched first.
   app.use(
     webhookRouter({
       verifier: deps.verifier,
@@ -97,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
       timeZone: deps.timeZone,
     }),
   );
+  app.use(healthRouter({ redis: deps.redis, registry: deps.metrics.registry }));
 
   const auth = adminAuth(deps.admin);
   app.use('/admin', adminHeaders);

@@ -2,13 +2,15 @@ import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
 import {
   addSyncBatches,
+  type EffectiveIngestStatus,
   type IncomingEvent,
-  ingestEffective,
+  ingestEffectiveDelivery,
   type PersonStore,
   type ScheduledChanges,
   toIncomingEvent,
 } from '@dirsync/sync';
 import type { Queue } from 'bullmq';
+import { type AddTriggers, TriggerGroupCommit } from './trigger-group-commit.js';
 
 export interface AcceptResult {
   status: 'queued' | 'duplicate';
@@ -19,6 +21,7 @@ export interface AcceptResult {
   ids: string[];
   /** Accepted events older than the person's newest: remembered, applied never. */
   stale: number;
+  /** The jobs carrying this delivery's triggers (shared with concurrent deliveries, 25 people per job). */
   jobIds: string[];
 }
 
@@ -30,18 +33,29 @@ export interface DeliveryMeta {
 
 /**
  * Turns validated events into durable state and sync triggers. The person states and idempotency keys are written
- * in one atomic script; the triggers after it. Both are acknowledged by Redis before the caller answers 202. Should
- * Redis fail between the two, the caller answers 503 and the worker's sweeper triggers the stored states later.
+ * in one atomic script; then the people it made pending get their trigger, committed together with those of
+ * concurrent deliveries (a person already pending has one). Both are acknowledged by Redis before the caller
+ * answers 202. Should Redis fail between the two, the caller answers 503 and the worker's sweeper triggers the
+ * stored states later.
  */
 export class IngestService {
   private readonly people: PersonStore;
-  private readonly queue: Queue;
   private readonly schedule: ScheduledChanges | undefined;
+  private readonly triggers: TriggerGroupCommit;
 
-  constructor(options: { people: PersonStore; queue: Queue; schedule?: ScheduledChanges }) {
+  /** `addTriggers` replaces the queue as the way triggers are stored (tests make it fail). */
+  constructor(options: {
+    people: PersonStore;
+    queue: Queue;
+    schedule?: ScheduledChanges;
+    addTriggers?: AddTriggers;
+  }) {
     this.people = options.people;
-    this.queue = options.queue;
     this.schedule = options.schedule;
+    const queue = options.queue;
+    this.triggers = new TriggerGroupCommit(
+      options.addTriggers ?? ((externalIds) => addSyncBatches(queue, externalIds, 'webhook')),
+    );
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {
@@ -56,28 +70,35 @@ export class IngestService {
       return toIncomingEvent(event, key, meta.receivedAt);
     });
     // Future-dated events wait in the schedule as change sets; the rest are folded in now.
-    const statuses = await ingestEffective(
+    const { statuses, newlyPending } = await ingestEffectiveDelivery(
       { people: this.people, schedule: this.schedule },
       incoming,
       events.map((e) => e.effectiveAtMs),
       meta.receivedAt,
     );
-
-    // Only people whose state changed get a trigger: a replay or a late older event enqueues nothing.
-    const trigger = new Set<string>();
-    for (const s of statuses) if (s.status === 'applied') trigger.add(s.externalId);
-    const jobIds = await addSyncBatches(this.queue, [...trigger], 'webhook');
-
-    const duplicates = statuses.filter((s) => s.status === 'duplicate').length;
-    const stale = statuses.filter((s) => s.status === 'stale').length;
-    const accepted = statuses.length - duplicates;
-    return {
-      status: accepted > 0 ? 'queued' : 'duplicate',
-      accepted,
-      duplicates,
-      ids: incoming.map((e) => e.idempotencyKey),
-      stale,
-      jobIds,
-    };
+    const jobIds = await this.triggers.commit(newlyPending);
+    return summarize(statuses, incoming, jobIds);
   }
+}
+
+function summarize(
+  statuses: EffectiveIngestStatus[],
+  incoming: IncomingEvent[],
+  jobIds: string[],
+): AcceptResult {
+  let duplicates = 0;
+  let stale = 0;
+  for (const s of statuses) {
+    if (s.status === 'duplicate') duplicates++;
+    else if (s.status === 'stale') stale++;
+  }
+  const accepted = statuses.length - duplicates;
+  return {
+    status: accepted > 0 ? 'queued' : 'duplicate',
+    accepted,
+    duplicates,
+    ids: incoming.map((e) => e.idempotencyKey),
+    stale,
+    jobIds,
+  };
 }

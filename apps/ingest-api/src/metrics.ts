@@ -26,6 +26,8 @@ export function createApiMetrics(queues: Queue[]): ApiMetrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  // Every result's series exists from the start, so intake only counts results that happened.
+  for (const result of ['accepted', 'duplicate', 'stale', 'rejected']) webhookEvents.inc({ result }, 0);
   const enqueueSeconds = new Histogram({
     name: 'dirsync_enqueue_duration_seconds',
     help: 'Time from a validated webhook to Redis acknowledging its state and jobs',

@@ -16,6 +16,7 @@ import { createApiMetrics } from './metrics.js';
 import { createReconcileTrigger } from './reconcile-trigger.js';
 import type { PreviewEvent } from './routes/admin.js';
 import { listScheduled } from './scheduled-listing.js';
+import type { AddTriggers } from './trigger-group-commit.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
 export interface RunningIngestApi {
@@ -57,6 +58,8 @@ export interface StartOptions {
   requestTimeoutMs?: number;
   /** Backoff for failed admin sign-ins (default: a fresh one, in this process's memory). */
   authThrottle?: AuthThrottle;
+  /** Stores sync triggers instead of the API's own queue (tests store them on a connection they break). */
+  addTriggers?: AddTriggers;
 }
 
 /** The queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
@@ -147,7 +150,12 @@ export async function startIngestApi(
     logger,
     redis,
     queues: dashboardQueues(syncQueue, reconcileQueue, indexQueue, quarantine.note),
-    ingest: new IngestService({ people, queue: syncQueue, schedule: engine.schedule }),
+    ingest: new IngestService({
+      people,
+      queue: syncQueue,
+      schedule: engine.schedule,
+      addTriggers: options.addTriggers,
+    }),
     timeZone: config.HR_TIMEZONE,
     scheduled: (options) => listScheduled(engine.schedule, options),
     reports,

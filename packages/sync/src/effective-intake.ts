@@ -17,10 +17,23 @@ export async function ingestEffective(
   effectiveAtMs: readonly (number | undefined)[],
   now: number,
 ): Promise<EffectiveIngestStatus[]> {
+  return (await ingestEffectiveDelivery(parts, events, effectiveAtMs, now)).statuses;
+}
+
+/**
+ * {@link ingestEffective}, also naming the people the events effective now made pending (they were not pending
+ * before): only they need a sync trigger.
+ */
+export async function ingestEffectiveDelivery(
+  parts: { people: PersonStore; schedule?: ScheduledChanges | undefined },
+  events: readonly IncomingEvent[],
+  effectiveAtMs: readonly (number | undefined)[],
+  now: number,
+): Promise<{ statuses: EffectiveIngestStatus[]; newlyPending: string[] }> {
   const isFuture = (i: number) => parts.schedule !== undefined && (effectiveAtMs[i] ?? 0) > now;
   const presentAt = events.map((_, i) => i).filter((i) => !isFuture(i));
   const out: EffectiveIngestStatus[] = new Array(events.length);
-  const present = await parts.people.ingest(
+  const { statuses: present, newlyPending } = await parts.people.ingestDelivery(
     presentAt.map((i) => events[i] as IncomingEvent),
     now,
   );
@@ -42,5 +55,5 @@ export async function ingestEffective(
       });
     out[i] = { status, externalId };
   }
-  return out;
+  return { statuses: out, newlyPending };
 }

@@ -1,11 +1,11 @@
 export type { BatchResult } from './batch-runner.js';
-export { type EffectiveIngestStatus, ingestEffective } from './effective-intake.js';
+export { type EffectiveIngestStatus, ingestEffective, ingestEffectiveDelivery } from './effective-intake.js';
 export { IdempotencyConflictError } from './idempotency-conflict.js';
 export { hashEventAsSent, toIncomingEvent } from './incoming-event.js';
 export { createKeys, type SyncKeys } from './keys.js';
 export type { OutOfScopeMode } from './out-of-scope.js';
-export type { IncomingEvent } from './person-state.js';
-export { PersonStore } from './person-store.js';
+export type { IncomingEvent, IngestStatus } from './person-state.js';
+export { type IngestDelivery, PersonStore } from './person-store.js';
 export type { PreviewResult } from './preview.js';
 export { SnapshotError } from './reconcile/load-snapshot.js';
 export type { PlannedRequest } from './recording-target.js';

@@ -7,8 +7,9 @@ import { LuaScript } from './lua-script.js';
 // KEYS: sequence, pending, then (idempotency, person) per event.
 // ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord, nanosOfMs,
 // contentHash) per event.
-// → per event: 0 duplicate, -1 stale, n > 0 the person's new revision. An idempotency key remembered (or met
-// earlier in the batch) with another content hash refuses the whole batch before any write: an error reply
+// → per event: 0 duplicate, -1 stale, n > 0 the person's new revision; then n flags: 1 when the event made its
+// person pending (they were not pending before), else 0. An idempotency key remembered (or met earlier in the
+// batch) with another content hash refuses the whole batch before any write: an error reply
 // "IDEMPOTENCY_CONFLICT <event number>".
 export const INGEST = new LuaScript(`
 local now = ARGV[1]
@@ -27,6 +28,7 @@ for i = 1, n do
 end
 local out = {}
 for i = 1, n do
+  out[n + i] = 0
   local idem = KEYS[1 + 2 * i]
   local pkey = KEYS[2 + 2 * i]
   local b = 2 + (i - 1) * w
@@ -50,7 +52,7 @@ for i = 1, n do
       if full == '0' and cur[4] then data = cur[4] end
       redis.call('HSET', pkey, 'ext', ext, 'event', etype, 'occ', occ, 'occns', ns, 'seq', seq, 'cid', cid,
         'data', data, 'active', active, 'rev', rev, 'at', now)
-      redis.call('ZADD', KEYS[2], 'NX', now, ext)
+      out[n + i] = redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev
     end
   end

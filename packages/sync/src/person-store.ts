@@ -37,6 +37,12 @@ export type CompleteResult =
   | { status: 'newer'; rev: number }
   | { status: 'lock_lost' };
 
+/** What an ingest call did: each event's status, in order, and the people it made pending. */
+export interface IngestDelivery {
+  statuses: IngestStatus[];
+  newlyPending: string[];
+}
+
 export interface PersonLock {
   readonly externalId: string;
   readonly token: string;
@@ -76,7 +82,15 @@ export class PersonStore implements ManagerWaitlist {
    * HR fields are stored.
    */
   async ingest(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestStatus[]> {
-    if (events.length === 0) return [];
+    return (await this.ingestDelivery(events, now)).statuses;
+  }
+
+  /**
+   * {@link ingest}, also naming the people this call made pending (they were not pending before it). Only they need
+   * a sync trigger: a person already pending has one queued or running, which reads their newest state.
+   */
+  async ingestDelivery(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestDelivery> {
+    if (events.length === 0) return { statuses: [], newlyPending: [] };
     const keys: string[] = [this.keys.sequence, this.keys.pending];
     const args: (string | number)[] = [now, IDEMPOTENCY_TTL_SECONDS];
     for (const e of events) {
@@ -98,13 +112,16 @@ export class PersonStore implements ManagerWaitlist {
     const codes = await INGEST.run<number[]>(this.redis, keys, args).catch((error: unknown) => {
       throw toConflict(error, events) ?? error;
     });
-    return events.map((e, i) => {
+    const newlyPending: string[] = [];
+    const statuses = events.map((e, i): IngestStatus => {
       const code = Number(codes[i]);
       const externalId = e.data.externalId;
       if (code === 0) return { status: 'duplicate', externalId };
       if (code < 0) return { status: 'stale', externalId };
+      if (Number(codes[events.length + i]) === 1) newlyPending.push(externalId);
       return { status: 'applied', externalId, rev: code };
     });
+    return { statuses, newlyPending };
   }
 
   async get(externalId: string): Promise<PersonState | undefined> {

@@ -36,7 +36,10 @@ export function chunk<T>(items: readonly T[], size = MAX_USERS_PER_JOB): T[][] {
   return out;
 }
 
-/** Enqueues sync triggers for people, 25 per job; resolves once Redis has acknowledged every job. */
+/**
+ * Enqueues sync triggers for people, 25 per job (job `i` carries people `25 i … 25 i + 24` of the deduplicated
+ * list); resolves with the job ids in that order once Redis has acknowledged every job.
+ */
 export async function addSyncBatches(
   queue: Queue,
   externalIds: readonly string[],
@@ -53,6 +56,9 @@ export async function addSyncBatches(
     if (origin === 'reconcile') opts.priority = 10;
     return { name: JOBS.syncBatch, data, opts };
   });
+  // One job goes in as one script call: BullMQ's addBulk wraps even a single job in a pipeline, twice the CPU.
+  const [only] = jobs;
+  if (only && jobs.length === 1) return [(await queue.add(only.name, only.data, only.opts)).id as string];
   const added = await queue.addBulk(jobs);
   return added.map((j) => j.id as string);
 }

@@ -151,6 +151,40 @@ describe('PersonStore.ingest', () => {
   );
 });
 
+describe('PersonStore.ingestDelivery', () => {
+  redisTest(
+    'names the people a delivery made pending: not those already pending, again once they are settled',
+    async ({ redis, prefix }) => {
+      const store = new PersonStore({ redis, keys: createKeys(prefix) });
+      const first = await store.ingestDelivery([
+        event('a1', 'HR-A', 'user.created', 1000),
+        event('a2', 'HR-A', 'user.updated', 2000),
+        event('b1', 'HR-B', 'user.created', 1000),
+      ]);
+      expect(first.statuses.map((s) => s.status)).toEqual(['applied', 'applied', 'applied']);
+      expect(first.newlyPending).toEqual(['HR-A', 'HR-B']);
+
+      const again = await store.ingestDelivery([
+        event('a3', 'HR-A', 'user.updated', 3000),
+        event('a1', 'HR-A', 'user.created', 1000),
+        event('c0', 'HR-C', 'user.updated', 500),
+      ]);
+      expect(again.statuses.map((s) => s.status)).toEqual(['applied', 'duplicate', 'applied']);
+      expect(again.newlyPending).toEqual(['HR-C']);
+
+      const claim = await store.claim('HR-A');
+      if (!claim) throw new Error('no lock');
+      expect(await store.complete(claim.lock, 3)).toEqual({ status: 'released' });
+      const settled = await store.ingestDelivery([
+        event('a4', 'HR-A', 'user.updated', 5000),
+        event('a0', 'HR-A', 'user.updated', 100),
+      ]);
+      expect(settled.statuses.map((s) => s.status)).toEqual(['applied', 'stale']);
+      expect(settled.newlyPending).toEqual(['HR-A']);
+    },
+  );
+});
+
 describe('PersonStore locks', () => {
   redisTest(
     'one sync per person; a change during the sync is handed to the holder, not lost',

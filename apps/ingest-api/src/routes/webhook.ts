@@ -28,6 +28,22 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** A delivery's fields on its request's log line (one line per delivery, written when the answer is sent). */
+export interface DeliveryLog {
+  events: number;
+  accepted: number;
+  duplicates: number;
+  stale: number;
+  jobs: number;
+}
+
+function countEvents(metrics: ApiMetrics, delivery: DeliveryLog): void {
+  const fresh = delivery.accepted - delivery.stale;
+  if (fresh > 0) metrics.webhookEvents.inc({ result: 'accepted' }, fresh);
+  if (delivery.stale > 0) metrics.webhookEvents.inc({ result: 'stale' }, delivery.stale);
+  if (delivery.duplicates > 0) metrics.webhookEvents.inc({ result: 'duplicate' }, delivery.duplicates);
+}
+
 /** The same idempotency key with other content: 409 naming the key (and where it is); nothing was stored. */
 function idempotencyConflict(error: IdempotencyConflictError, batch: boolean): ApiError {
   return new ApiError(
@@ -87,17 +103,15 @@ export function webhookRouter(deps: {
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        // For the request's log line (one per delivery, written when the answer is sent).
-        res.locals.delivery = {
+        const delivery: DeliveryLog = {
           events: events.length,
           accepted: result.accepted,
           duplicates: result.duplicates,
           stale: result.stale,
           jobs: result.jobIds.length,
         };
-        deps.metrics.webhookEvents.inc({ result: 'accepted' }, result.accepted - result.stale);
-        deps.metrics.webhookEvents.inc({ result: 'stale' }, result.stale);
-        deps.metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
+        res.locals.delivery = delivery;
+        countEvents(deps.metrics, delivery);
         res.status(202).json({
           status: result.status,
           accepted: result.accepted,
