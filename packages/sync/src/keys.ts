@@ -29,6 +29,10 @@ export interface SyncKeys {
   quarantine: string;
   /** Epoch ms of the first target failure in an unbroken run of failures. */
   failingSince: string;
+  /** Hash: Genesys group name (lower case) → JSON `{ id, displayName }`. */
+  groupIds: string;
+  /** JSON: the skills and languages dirsync added to this person itself, and the ones the target refused. */
+  routing(externalId: string): string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -46,5 +50,7 @@ export function createKeys(prefix: string): SyncKeys {
     blockedUntil: `${prefix}:budget:blocked-until`,
     quarantine: `${prefix}:quarantine`,
     failingSince: `${prefix}:health:failing-since`,
+    groupIds: `${prefix}:groups:by-name`,
+    routing: (id) => `${prefix}:routing:${id}`,
   };
 }

@@ -4,6 +4,12 @@ import { compareUser, diffUser, type PatchOperation, projectOwned, type ScimUser
 import { classifyFailure } from './classify-failure.js';
 import { ManagerResolver } from './manager-resolver.js';
 import { patchUntilTaken } from './patch-loop.js';
+import {
+  type AssignmentPlan,
+  type AssignmentPorts,
+  type AssignmentsPolicy,
+  PersonAssignments,
+} from './person-assignments.js';
 import type { PersonState } from './person-state.js';
 import type { PersonSyncResult } from './person-sync-result.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
@@ -20,10 +26,10 @@ import type { CachedTarget } from './target-cache.js';
 import { TargetCaller, type TargetCallerOptions } from './target-caller.js';
 import { type LocatedUser, UserLocator } from './user-locator.js';
 
-export interface PersonSyncerOptions extends TargetCallerOptions {
+export interface PersonSyncerOptions extends TargetCallerOptions, AssignmentPorts {
   target: ScimTarget;
   mapping: SyncMapping;
-  policy: SyncPolicy;
+  policy: SyncPolicy & AssignmentsPolicy;
   cache: TargetCachePort;
   people: PersonReader;
   waitlist: ManagerWaitlist;
@@ -54,6 +60,8 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
 export class PersonSyncer {
   private readonly options: PersonSyncerOptions;
   private readonly owned: string[];
+  private readonly cachedOwned: string[];
+  private readonly assignments: PersonAssignments;
   private readonly protectedUsers: Set<string>;
   private readonly locator: UserLocator;
   private readonly managers: ManagerResolver;
@@ -61,7 +69,10 @@ export class PersonSyncer {
   constructor(options: PersonSyncerOptions) {
     this.options = options;
     // The sync always owns externalId: it sets it when adopting an existing user.
-    this.owned = [...new Set([...options.mapping.owned, 'externalId'])];
+    this.cachedOwned = [...new Set([...options.mapping.owned, 'externalId'])];
+    // Groups, skills and languages are managed-only, written by PersonAssignments rather than the user diff.
+    this.owned = PersonAssignments.userOwned(this.cachedOwned);
+    this.assignments = new PersonAssignments(this.cachedOwned, options);
     this.protectedUsers = new Set([...(options.protectedUsers ?? [])].map((u) => u.toLowerCase()));
     this.locator = new UserLocator(options);
     this.managers = new ManagerResolver({ ...options, project: (u) => projectOwned(u, this.diffOptions()) });
@@ -85,13 +96,19 @@ export class PersonSyncer {
   }
 
   private async upsert(state: PersonState, caller: TargetCaller): Promise<PersonSyncResult> {
-    const externalId = state.externalId;
     const mapped = await this.options.mapping.evaluate(state.data);
     if (!mapped) return this.synced('skipped', caller, []);
     const refused = this.checkPolicy(state, mapped, caller);
     if (refused) return refused;
+    const plan = await this.assignments.plan(state, mapped, caller.context.correlationId ?? '');
+    if ('kind' in plan) return { ...plan, requests: caller.requests };
+    const write = () => this.writeUser(state, plan, caller);
+    return this.assignments.write(plan, write, state.externalId, this.options.target, caller);
+  }
 
-    const desired: ScimUser = structuredClone(mapped);
+  private async writeUser(state: PersonState, plan: AssignmentPlan, caller: TargetCaller) {
+    const externalId = state.externalId;
+    const desired: ScimUser = structuredClone(plan.user);
     desired.externalId = externalId;
     await this.managers.resolve(desired, externalId, caller);
 
@@ -106,7 +123,7 @@ export class PersonSyncer {
     // Known for the first time (looked up or adopted): this person may be a manager others wait for.
     const newlyKnown = !cached || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
-      const ops = diffUser(current, desired, this.diffOptions());
+      const ops = [...diffUser(current, desired, this.diffOptions()), ...plan.routing.operations(current)];
       if (current.active === false) ops.push({ op: 'replace', path: 'active', value: true });
       return ops;
     });
@@ -233,6 +250,7 @@ export class PersonSyncer {
       return this.synced('unchanged', caller, []);
     }
     await this.remember(externalId, { scimId: located.scimId, version: patched.version, user: patched.user });
+    await this.assignments.afterDeactivation(externalId, located.scimId, this.options.target, caller);
     if (patched.kind === 'unchanged') return this.synced('unchanged', caller, [], located.scimId);
     const discrepancies: Discrepancy[] = [];
     if (patched.user && patched.user.active !== false) {
@@ -254,7 +272,7 @@ export class PersonSyncer {
     const cached: CachedTarget = { scimId: entry.scimId, syncedAt: Date.now() };
     if (entry.version !== undefined) cached.version = entry.version;
     if (entry.user) {
-      cached.user = projectOwned(entry.user, this.diffOptions());
+      cached.user = projectOwned(entry.user, { owned: this.cachedOwned });
       if (entry.user.active !== undefined) cached.user.active = entry.user.active;
     }
     await this.options.cache.set(externalId, cached);

@@ -4,6 +4,7 @@ import { foldEvent } from './fold-event.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { PREVIEW_WAITLIST, PreviewCache } from './preview-ports.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
+import { NO_ROUTING_MEMORY, PreviewRoutingMemory } from './routing-memory.js';
 
 /** What `POST /admin/preview` answers: the requests an event would cause; nothing applied. */
 export interface PreviewResult {
@@ -51,6 +52,7 @@ export async function previewEvent(event: HrEvent, engine: PersonSyncerOptions):
     target,
     cache: new PreviewCache(engine.cache),
     waitlist: PREVIEW_WAITLIST,
+    routingMemory: new PreviewRoutingMemory(engine.routingMemory ?? NO_ROUTING_MEMORY),
   });
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);

@@ -7,12 +7,14 @@ import { loadMapping } from '@dirsync/transform';
 import type { Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { GroupDirectory } from './group-directory.js';
 import { createKeys } from './keys.js';
 import { PersonStore } from './person-store.js';
 import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { type PreviewResult, previewEvent } from './preview.js';
 import { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import { type BudgetPriority, RequestBudget } from './request-budget.js';
+import { RedisRoutingMemory } from './routing-memory.js';
 import type { SyncMapping, SyncPolicy } from './sync-ports.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient, type TargetSettings } from './target-client.js';
@@ -131,6 +133,8 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     people,
     waitlist: people,
     protectedUsers: settings.protectedUsers ?? [],
+    groupDirectory: new GroupDirectory({ redis, key: keys.groupIds }),
+    routingMemory: new RedisRoutingMemory({ redis, key: keys.routing }),
     ...(logger ? { logger } : {}),
     onRateLimited: async (ms) => {
       await Promise.all([budget.pauseFor(ms), hooks.onRateLimited?.(ms)]);
