@@ -12,6 +12,7 @@ import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
 
+import type { ManagedAssignments } from './compare-assignments.js';
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { type HrSnapshot, loadSnapshot } from './load-snapshot.js';
 
@@ -34,7 +35,7 @@ export interface ReconcileRunnerOptions {
   snapshotSource: string;
   reader: DirectoryReader;
   mapping: SyncMapping;
-  policy: SyncPolicy;
+  policy: SyncPolicy & ManagedAssignments;
   people: PersonStore;
   cache: TargetCachePort;
   reports: ReportStore;
@@ -110,6 +111,7 @@ export class ReconcileRunner {
       targetUsers,
       owned: options.mapping.owned,
       managedRoles: options.policy.managedRoles,
+      assignments: options.policy,
       protectedUsers: new Set([...options.protectedUsers].map((u) => u.toLowerCase())),
       brake: { ...options.brake, override: request.overrideBrake },
     });
