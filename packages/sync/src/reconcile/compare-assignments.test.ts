@@ -1,9 +1,12 @@
 import { RoleNameSet } from '@dirsync/policy';
+import type { ScimUser } from '@dirsync/scim';
 import { describe, expect, it } from 'vitest';
 import { compareAssignments } from './compare-assignments.js';
 
 const GENESYS = 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User';
 const OWNED = ['groups', `${GENESYS}:routingSkills`, `${GENESYS}:routingLanguages`];
+/** A mapping's output: `groups` as names, not the target's `{ value, display }`. */
+const mapped = (user: Record<string, unknown>) => user as ScimUser;
 const skills = (...list: Array<[string, number]>) =>
   list.map(([name, proficiency]) => ({ name, proficiency }));
 
@@ -23,10 +26,10 @@ describe('compareAssignments', () => {
       ],
       [GENESYS]: { routingSkills: skills(['Billing', 1], ['Tier 2', 3], ['Retention', 2]) },
     };
-    const desired = {
+    const desired = mapped({
       groups: ['support'],
       [GENESYS]: { routingSkills: skills(['Billing', 4]), routingLanguages: skills(['English', 5]) },
-    };
+    });
     expect(compareAssignments(target, desired, managed, OWNED)).toEqual([
       { field: 'groups[display eq "support"]', expected: 'member', actual: 'not a member' },
       { field: 'groups[display eq "Sales"]', expected: 'not a member', actual: 'member' },
@@ -44,8 +47,8 @@ describe('compareAssignments', () => {
       ],
       [GENESYS]: { routingSkills: skills(['Retention', 2], ['Billing', 4]) },
     };
-    const desired = { groups: ['Support'], [GENESYS]: { routingSkills: skills(['Billing', 4]) } };
+    const desired = mapped({ groups: ['Support'], [GENESYS]: { routingSkills: skills(['Billing', 4]) } });
     expect(compareAssignments(target, desired, managed, OWNED)).toEqual([]);
-    expect(compareAssignments(target, { groups: ['Sales'] }, managed, ['title'])).toEqual([]);
+    expect(compareAssignments(target, mapped({ groups: ['Sales'] }), managed, ['title'])).toEqual([]);
   });
 });
