@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeCheckout } from '@dirsync/harness';
 import { replaceReadmeSection } from '../../scripts/report/readme-section.js';
+import { groupRows, runGroupMembership } from './group-membership.js';
 import { closeAgent, newSecret } from './hr-events.js';
 import { runIngest } from './ingest.js';
 import { runMemory } from './memory.js';
@@ -54,9 +55,10 @@ const SETTINGS = {
   } satisfies SyncSettings,
   memory: { events: setting('BENCH_MEMORY_EVENTS', 10_000), budgetPerMinute: 100_000 },
   scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
+  groups: { users: setting('BENCH_USERS', 500), groups: 10 },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale'] as const;
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'groups'] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -198,6 +200,9 @@ async function main(): Promise<number> {
       }
       results.scaleOut = { settings: SETTINGS.scaleOut, runs };
     });
+    await phase('groups', 'Groups: requests per membership change (hires, transfers, replay)', async (r) => {
+      results.groups = await runGroupMembership(r, SETTINGS.groups);
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -206,7 +211,7 @@ async function main(): Promise<number> {
 
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
-  results.rows = buildRows(results);
+  results.rows = [...buildRows(results), ...(results.groups ? groupRows(results.groups) : [])];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

@@ -1,4 +1,5 @@
 import type { ExitRecord } from '@dirsync/harness';
+import type { GroupBenchResult } from './group-membership.js';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
 import type { ScaleOutRun, ScaleOutSettings } from './scale-out.js';
@@ -40,6 +41,7 @@ export interface BenchResults {
   budgetBound?: DirsyncSyncResult;
   memory?: MemoryResult;
   scaleOut?: { settings: ScaleOutSettings; runs: ScaleOutRun[] };
+  groups?: GroupBenchResult;
   /** How every process the bench started ended, and anything the apps printed that is not a JSON log line. */
   processes?: { exits: ExitRecord[]; strayOutput: Array<{ line: string; processes: string[] }> };
   failures: string[];
