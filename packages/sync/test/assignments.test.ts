@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ScimClient } from '@dirsync/scim';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
@@ -216,6 +219,36 @@ describe('groups, routing skills and languages, every phone type', () => {
       expect(groupsOf(await targetUser(h, 'HR-10'))).toEqual(['Support']);
     } finally {
       await h.close();
+    }
+  });
+
+  redisTest('a policy may make a deactivation leave the managed groups', async ({ redisUrl, prefix }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'dirsync-groups-policy-'));
+    const policyFile = join(dir, 'policy.yaml');
+    await writeFile(
+      policyFile,
+      'departments:\n  Support: [agent]\nmanagedGroups: [Support]\nleaveGroupsOnDeactivation: true\n',
+    );
+    const h = await startEngineHarness({
+      redisUrl,
+      prefix,
+      sim: { groups: ORG_GROUPS },
+      settings: { policyFile },
+    });
+    const admin = adminClient(h);
+    try {
+      await sendAndSync(h, { event: 'user.created', data: hr('HR-11', { groups: ['Support'] }) });
+      const id = (await targetUser(h, 'HR-11')).id ?? '';
+      const handMade = await admin.findGroupByDisplayName('Hand Made');
+      await admin.patchGroupMembers(handMade?.id ?? '', { add: [id] });
+      await sendAndSync(h, { event: 'user.deactivated', data: { externalId: 'HR-11' } });
+      const user = await targetUser(h, 'HR-11');
+      expect(user.active).toBe(false);
+      expect(groupsOf(user)).toEqual(['Hand Made']);
+    } finally {
+      admin.close();
+      await h.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
