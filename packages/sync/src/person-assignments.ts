@@ -137,10 +137,12 @@ export class PersonAssignments {
       managedByPolicy:
         (kind === 'routingSkills' ? policy.managedSkills : policy.managedLanguages) ?? new Set<string>(),
     }));
-    const memory = await this.memory.get(state.externalId);
+    // Redis reads only for the parts the mapping switches on.
+    const memory = setups.length > 0 ? await this.memory.get(state.externalId) : { added: {}, refused: {} };
     const routing = new RoutingPlan(setups, memory, report);
     const { groups: _groups, ...user } = mapped;
-    const entry = await this.options.cache.get(state.externalId);
+    const managesGroups = this.groupsOwned && this.options.groupDirectory !== undefined;
+    const entry = managesGroups ? await this.options.cache.get(state.externalId) : undefined;
     return {
       // A getter: a refused skill or language leaves the next attempt's create body too.
       get user() {
@@ -148,10 +150,7 @@ export class PersonAssignments {
       },
       knownGroups: (entry?.user?.groups ?? []) as ScimMultiValue[],
       routing,
-      groups:
-        this.groupsOwned && this.options.groupDirectory
-          ? hrGroups.filter((g) => managedGroups.has(g))
-          : undefined,
+      groups: managesGroups ? hrGroups.filter((g) => managedGroups.has(g)) : undefined,
       refusals,
     };
   }
