@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeCheckout } from '@dirsync/harness';
 import { replaceReadmeSection } from '../../scripts/report/readme-section.js';
+import { groupRows, runGroupMembership } from './group-membership.js';
 import { closeAgent, newSecret } from './hr-events.js';
 import { runIngest } from './ingest.js';
 import { runMemory } from './memory.js';
@@ -75,6 +76,7 @@ const SETTINGS = {
     burstRounds: 10,
     burstSpreadSeconds: setting('BENCH_ROLLOUT_SPREAD_SECONDS', 30),
   },
+  groups: { users: setting('BENCH_USERS', 500), groups: 10 },
 };
 
 const PHASES = [
@@ -87,6 +89,7 @@ const PHASES = [
   'schedule',
   'rollout',
   'refusals',
+  'groups',
 ] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -253,6 +256,9 @@ async function main(): Promise<number> {
     await phase('refusals', 'Genesys in practice: refused attributes and a no-op replay', async (r) => {
       refusalRows = await runRefusalBench(r.url, log);
     });
+    await phase('groups', 'Groups: requests per membership change (hires, transfers, replay)', async (r) => {
+      results.groups = await runGroupMembership(r, SETTINGS.groups);
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -261,7 +267,11 @@ async function main(): Promise<number> {
 
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
-  results.rows = [...buildRows(results), ...refusalRows];
+  results.rows = [
+    ...buildRows(results),
+    ...refusalRows,
+    ...(results.groups ? groupRows(results.groups) : []),
+  ];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

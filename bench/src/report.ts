@@ -1,4 +1,5 @@
 import type { ExitRecord } from '@dirsync/harness';
+import type { GroupBenchResult } from './group-membership.js';
 import type { IngestResult } from './ingest.js';
 import type { MemoryResult } from './memory.js';
 import type { RolloutResult } from './rollout.js';
@@ -44,6 +45,7 @@ export interface BenchResults {
   schedule?: ScheduleResult;
   scaleOut?: { settings: ScaleOutSettings; runs: ScaleOutRun[] };
   rollout?: RolloutResult;
+  groups?: GroupBenchResult;
   /** How every process the bench started ended, and anything the apps printed that is not a JSON log line. */
   processes?: { exits: ExitRecord[]; strayOutput: Array<{ line: string; processes: string[] }> };
   failures: string[];

@@ -118,6 +118,10 @@ export interface HrRecord {
   phone?: string;
   managerExternalId?: string | null;
   division?: string;
+  mobilePhone?: string;
+  /** Genesys group names (the policy manages which ones dirsync joins and leaves). */
+  groups?: string[];
+  skills?: Array<{ name: string; proficiency: number }>;
 }
 
 export type HrEventType = 'user.created' | 'user.updated' | 'user.deactivated' | 'user.reactivated';
@@ -283,7 +287,22 @@ export function buildWorkload(tag: string) {
     departmentCode: 'Support',
     costCenter: 'CC-310',
     role: 'agent',
+    groups: ['Support'],
   }));
+  // A new contact-centre agent: a queue group, two routing skills and a mobile phone, ready on day one.
+  const agent = person('A001', {
+    title: 'Support Agent',
+    departmentCode: 'Support',
+    costCenter: 'CC-310',
+    role: 'agent',
+    mobilePhone: '+14155559301',
+    groups: ['Support', 'Tier 2 Queue'],
+    skills: [
+      { name: 'Technical Support', proficiency: 4 },
+      { name: 'Tier 2', proficiency: 3 },
+    ],
+    managerExternalId: leads.support.externalId,
+  });
   // A contractor without a work e-mail: out of the mapping's scope, so skipped.
   const contractor = person('C001', {
     title: 'Contract Technical Writer',
@@ -293,11 +312,11 @@ export function buildWorkload(tag: string) {
     role: null,
     managerExternalId: leads.apps.externalId,
   });
-  const reports = [...engineers, ...sellers, ...supporters];
+  const reports = [...engineers, ...sellers, ...supporters, agent];
 
   // ---- Day 1: hires. Two batches of individual contributors, then the heads one by one. ----
   const hires1 = [...engineers, ...sellers.slice(0, 4)].map((p) => event('user.created', p));
-  const hires2 = [...sellers.slice(4), ...supporters, contractor].map((p) => event('user.created', p));
+  const hires2 = [...sellers.slice(4), ...supporters, agent, contractor].map((p) => event('user.created', p));
   const headHires = Object.values(heads).map((p) => event('user.created', p));
 
   // ---- Day 1, later: the team leads' records arrive, after their teams'. ----
@@ -322,10 +341,12 @@ export function buildWorkload(tag: string) {
     update(pick(supporters, 5), { title: 'Support Engineer II', phone: '+14155559205' }),
     update(pick(engineers, 12), { title: 'Software Engineer II' }),
   ];
-  // Reorg: three support engineers move to Sales as customer success managers and become supervisors.
+  // Reorg: three support engineers move to Sales as customer success managers and become supervisors; they
+  // leave the Support group and join Sales (both managed groups).
   const reorg = [pick(supporters, 6), pick(supporters, 7), pick(supporters, 8)].map((p) =>
     update(p, {
       departmentCode: 'Sales',
+      groups: ['Sales'],
       title: 'Customer Success Manager',
       costCenter: 'CC-220',
       role: 'supervisor',
@@ -376,6 +397,7 @@ export function buildWorkload(tag: string) {
     leads,
     reports,
     overreach,
+    agent,
     contractor,
     leavers,
     rehired,

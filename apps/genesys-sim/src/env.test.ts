@@ -1,7 +1,7 @@
 import { ConfigError } from '@dirsync/core';
 import { DEFAULT_ROLES } from '@dirsync/genesys-sim';
 import { describe, expect, it } from 'vitest';
-import { loadSimEnv, simulatorOptionsFromEnv } from './env.js';
+import { DEMO_GROUPS, loadSimEnv, simulatorOptionsFromEnv } from './env.js';
 
 describe('simulator environment', () => {
   it('applies the contract defaults', () => {
@@ -16,7 +16,12 @@ describe('simulator environment', () => {
       GENESYS_CLIENT_SECRET: 'dirsync-local-secret',
       LOG_LEVEL: 'info',
     });
-    expect(simulatorOptionsFromEnv(env)).toMatchObject({ port: 4010, admin: false, roles: DEFAULT_ROLES });
+    expect(simulatorOptionsFromEnv(env)).toMatchObject({
+      port: 4010,
+      admin: false,
+      roles: DEFAULT_ROLES,
+      groups: DEMO_GROUPS,
+    });
   });
 
   it('reads every variable', () => {
@@ -27,6 +32,7 @@ describe('simulator environment', () => {
       SIM_LATENCY_MS: '25',
       SIM_HIDE_INACTIVE_FROM_FILTERS: 'yes',
       SIM_ROLES: 'employee, agent ,lead',
+      SIM_GROUPS: 'Support, Tier 2 Queue',
       GENESYS_CLIENT_ID: 'id',
       GENESYS_CLIENT_SECRET: 'secret',
     });
@@ -37,6 +43,7 @@ describe('simulator environment', () => {
       latencyMs: 25,
       hideInactiveFromFilters: true,
       roles: ['employee', 'agent', 'lead'],
+      groups: ['Support', 'Tier 2 Queue'],
       clientId: 'id',
       clientSecret: 'secret',
     });

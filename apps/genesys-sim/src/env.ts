@@ -16,10 +16,15 @@ export const simEnvSchema = z.object({
   SIM_TOKEN_TTL_SECONDS: envInt({ default: 3600, min: 1, max: 172_800 }),
   /** Comma-separated role names of the simulated organisation. */
   SIM_ROLES: envList(),
+  /** Comma-separated group names of the simulated organisation (default: the shipped policy's demo groups). */
+  SIM_GROUPS: envList(),
   GENESYS_CLIENT_ID: envString('dirsync-local'),
   GENESYS_CLIENT_SECRET: envString('dirsync-local-secret'),
   LOG_LEVEL: envLogLevel(),
 });
+
+/** The groups of the demo organisation: the ones the shipped policy manages, so `pnpm demo` can join them. */
+export const DEMO_GROUPS = ['Support', 'Sales', 'Engineering', 'Tier 1 Queue', 'Tier 2 Queue'];
 
 export type SimEnv = z.output<typeof simEnvSchema>;
 
@@ -38,6 +43,7 @@ export function simulatorOptionsFromEnv(env: SimEnv): SimulatorOptions {
     hideInactiveFromFilters: env.SIM_HIDE_INACTIVE_FROM_FILTERS,
     tokenTtlSeconds: env.SIM_TOKEN_TTL_SECONDS,
     roles: env.SIM_ROLES.length > 0 ? env.SIM_ROLES : DEFAULT_ROLES,
+    groups: env.SIM_GROUPS.length > 0 ? env.SIM_GROUPS : DEMO_GROUPS,
     clientId: env.GENESYS_CLIENT_ID,
     clientSecret: env.GENESYS_CLIENT_SECRET,
   };

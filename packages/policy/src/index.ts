@@ -1,8 +1,14 @@
+export type {
+  AssignmentRequest,
+  AssignmentViolation,
+} from './assignment-policy.js';
 export { DEFAULT_POLICY_FILE } from './default-policy.js';
 export { type LoadPolicyOptions, loadPolicy } from './load-policy.js';
 export { type ParsePolicyOptions, type PolicyFormat, parsePolicy, policyFormatOf } from './parse-policy.js';
 export {
+  type DepartmentRules,
   type PolicyDefinition,
+  type PolicyDefinitionInput,
   policyDefinitionSchema,
   validatePolicyDefinition,
 } from './policy-definition.js';

@@ -73,7 +73,7 @@ describe('parsing a policy', () => {
     [
       'roles that are not a list',
       'departments:\n  Sales: agent\n',
-      'departments.Sales: must be a list of role names',
+      'departments.Sales: must be a list of roles, or a mapping with roles, groups and skills',
     ],
     [
       'a department name with spaces',
@@ -95,7 +95,7 @@ describe('parsing a policy', () => {
     [
       'an unknown key',
       'departments:\n  Sales: [agent]\nmanagedRole: [admin]\n',
-      '(top level): unknown key "managedRole" (expected departments, managedRoles)',
+      '(top level): unknown key "managedRole" (expected departments, managedRoles, managedGroups, managedSkills, managedLanguages, leaveGroupsOnDeactivation)',
     ],
     [
       'an empty file',
@@ -112,6 +112,111 @@ describe('parsing a policy', () => {
     expect(error.message).toBe(`policy.yaml: ${problem}`);
     expect(error.file).toBe('policy.yaml');
     expect(error.code).toBe('invalid_file');
+  });
+
+  it.each([
+    [
+      'an unknown key in a department',
+      'departments:\n  Support: { roles: [agent], queues: [x] }\n',
+      'departments.Support: unknown key "queues" (expected roles, groups, skills)',
+    ],
+    [
+      'a bad group in a department',
+      'departments:\n  Support:\n    groups: [Support, ""]\n',
+      'departments.Support.groups[1]: must be a non-empty string',
+    ],
+    [
+      'a duplicate skill in a department',
+      'departments:\n  Support:\n    skills: [Billing, Billing]\n',
+      'departments.Support.skills[1]: duplicate skill "Billing" (also at [0])',
+    ],
+    [
+      'two spellings of one group',
+      'departments:\n  Support: { groups: ["Tier 2 Queue"] }\nmanagedGroups: ["tier 2 queue"]\n',
+      'managedGroups[0]: group "tier 2 queue" differs only in case from "Tier 2 Queue" (at departments.Support.groups[0]); group names match case-insensitively, so spell it one way',
+    ],
+    [
+      'two spellings of one role in the long form',
+      'departments:\n  Sales: [agent]\n  Support: { roles: [Agent] }\n',
+      'departments.Support.roles[0]: role "Agent" differs only in case from "agent" (at departments.Sales[0]); role names match case-insensitively, so spell it one way',
+    ],
+    [
+      'managed skills that are not a list',
+      'departments:\n  Sales: []\nmanagedSkills: Billing\n',
+      'managedSkills: must be a list of skill names',
+    ],
+    [
+      'a bad language',
+      'departments:\n  Sales: []\nmanagedLanguages: [English, 3]\n',
+      'managedLanguages[1]: must be a non-empty string',
+    ],
+    [
+      'a deactivation option that is not a boolean',
+      'departments:\n  Sales: []\nleaveGroupsOnDeactivation: "yes"\n',
+      'leaveGroupsOnDeactivation: must be true or false',
+    ],
+  ])('refuses %s in the groups and skills format, naming the exact path', (_what, text, problem) => {
+    expect(refusal(text).message).toBe(`policy.yaml: ${problem}`);
+  });
+
+  it('reads managed groups, skills and languages, and both forms of a department', () => {
+    const policy = parsePolicy(
+      [
+        'departments:',
+        '  Sales: [agent]',
+        '  Support: { roles: [agent], groups: ["Tier 2 Queue"], skills: ["Tier 2"] }',
+        'managedGroups: [Support, Sales]',
+        'managedSkills: [Billing]',
+        'managedLanguages: [English]',
+        'leaveGroupsOnDeactivation: true',
+      ].join('\n'),
+      { file: 'p.yaml' },
+    );
+    expect(policy.allowedRoles('Support')).toEqual(['agent']);
+    expect([...policy.managedGroups]).toEqual(['Support', 'Sales', 'Tier 2 Queue']);
+    expect(policy.managedGroups.has('tier 2 queue')).toBe(true);
+    expect([...policy.managedSkills]).toEqual(['Billing', 'Tier 2']);
+    expect([...policy.managedLanguages]).toEqual(['English']);
+    expect(policy.leaveGroupsOnDeactivation).toBe(true);
+    expect(parsePolicy('departments:\n  Sales: []\n').leaveGroupsOnDeactivation).toBe(false);
+  });
+
+  it('lets only the departments naming a group or skill hold it; unnamed ones are open to all', () => {
+    const policy = parsePolicy(
+      'departments:\n  Sales: [agent]\n  Support: { groups: ["Tier 2 Queue"], skills: ["Tier 2"] }\nmanagedGroups: [Sales]\n',
+    );
+    expect(
+      policy.evaluateAssignments({
+        departmentCode: 'Support',
+        groups: ['tier 2 queue', 'Sales'],
+        skills: ['Tier 2'],
+      }),
+    ).toEqual([]);
+    expect(
+      policy.evaluateAssignments({
+        departmentCode: 'Sales',
+        groups: ['Tier 2 Queue', 'Sales'],
+        skills: ['Tier 2', 'Billing'],
+      }),
+    ).toEqual([
+      {
+        field: 'groups',
+        name: 'Tier 2 Queue',
+        departmentCode: 'Sales',
+        allowedFor: ['Support'],
+        message: 'group "Tier 2 Queue" is not allowed for department "Sales" (only Support)',
+      },
+      {
+        field: 'skills',
+        name: 'Tier 2',
+        departmentCode: 'Sales',
+        allowedFor: ['Support'],
+        message: 'skill "Tier 2" is not allowed for department "Sales" (only Support)',
+      },
+    ]);
+    expect(policy.evaluateAssignments({ departmentCode: null, groups: ['Tier 2 Queue'] })[0]?.message).toBe(
+      'group "Tier 2 Queue" is not allowed for department "(none)" (only Support)',
+    );
   });
 
   it('lists every problem at once', () => {

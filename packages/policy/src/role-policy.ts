@@ -1,4 +1,5 @@
-import { type PolicyDefinition, validatePolicyDefinition } from './policy-definition.js';
+import { AssignmentPolicy, type AssignmentRequest, type AssignmentViolation } from './assignment-policy.js';
+import { type PolicyDefinitionInput, validatePolicyDefinition } from './policy-definition.js';
 import { PolicyViolation, type RoleViolation } from './policy-violation.js';
 import { RoleNameSet } from './role-name-set.js';
 
@@ -36,18 +37,45 @@ export class RolePolicy {
    * (a target's `Agent` is the managed `agent`); iteration gives the policy's spelling.
    */
   readonly managedRoles: RoleNameSet;
+  /**
+   * Every group the policy names (`managedGroups` and the departments' `groups`): the only groups dirsync ever
+   * joins or leaves. Case-insensitive, as Genesys matches group names.
+   */
+  readonly managedGroups: RoleNameSet;
+  /** Every skill the policy names; empty: dirsync manages only the skills it added itself. Exact names. */
+  readonly managedSkills: ReadonlySet<string>;
+  /** Every language the policy names; empty: dirsync manages only the languages it added itself. Exact names. */
+  readonly managedLanguages: ReadonlySet<string>;
+  /** Whether a deactivation leaves the managed groups (default: memberships stay, Genesys keeps them for a rehire). */
+  readonly leaveGroupsOnDeactivation: boolean;
+  private readonly assignments: AssignmentPolicy;
 
-  constructor(definition: PolicyDefinition, options: { file?: string } = {}) {
+  constructor(definition: PolicyDefinitionInput, options: { file?: string } = {}) {
     this.file = options.file ?? '(inline policy)';
     const valid = validatePolicyDefinition(definition, this.file);
-    const entries = Object.entries(valid.departments).map(
-      ([department, roles]) => [department, Object.freeze([...roles])] as const,
-    );
+    const rules = Object.entries(valid.departments);
+    const entries = rules.map(([department, r]) => [department, Object.freeze([...r.roles])] as const);
     this.departments = new Map(entries);
     this.managedRoles = new RoleNameSet([
       ...entries.flatMap(([, roles]) => roles),
       ...(valid.managedRoles ?? []),
     ]);
+    this.managedGroups = new RoleNameSet([
+      ...(valid.managedGroups ?? []),
+      ...rules.flatMap(([, r]) => r.groups ?? []),
+    ]);
+    this.managedSkills = new Set([
+      ...(valid.managedSkills ?? []),
+      ...rules.flatMap(([, r]) => r.skills ?? []),
+    ]);
+    this.managedLanguages = new Set(valid.managedLanguages ?? []);
+    this.leaveGroupsOnDeactivation = valid.leaveGroupsOnDeactivation ?? false;
+    this.assignments = new AssignmentPolicy(valid.departments);
+  }
+
+  /** The groups and skills of `request` its department may not hold (see {@link AssignmentPolicy}). */
+  evaluateAssignments(request: AssignmentRequest): AssignmentViolation[] {
+    return this.assignments.evaluate(request);
   }
 
   /** The roles `departmentCode` may hold; none for an unknown or missing department. */

@@ -317,6 +317,39 @@ describe('diffUser', () => {
     });
   });
 
+  it('owns each phone type the mapping writes on its own; other types are left alone', () => {
+    const phones = {
+      owned: ['phoneNumbers[type eq "work"]', 'phoneNumbers[type eq "mobile"]'],
+      managedRoles: new Set<string>(),
+    };
+    const current: ScimUser = {
+      phoneNumbers: [
+        { type: 'work', value: '+14155550100' },
+        { type: 'home', value: '+14155550999' },
+        { type: 'microsoftteams', value: 'tel:+14155550998' },
+      ],
+    };
+    const desired: ScimUser = {
+      phoneNumbers: [
+        { type: 'work', value: '+14155550100' },
+        { type: 'mobile', value: '+14155550177' },
+      ],
+    };
+    expect(diffUser(current, desired, phones)).toEqual([
+      { op: 'add', path: 'phoneNumbers', value: [{ type: 'mobile', value: '+14155550177' }] },
+    ]);
+    expect(
+      diffUser(
+        { ...current, phoneNumbers: [...(current.phoneNumbers ?? []), { type: 'mobile', value: '+1415' }] },
+        { phoneNumbers: [] },
+        phones,
+      ),
+    ).toEqual([
+      { op: 'remove', path: 'phoneNumbers[type eq "work"]' },
+      { op: 'remove', path: 'phoneNumbers[type eq "mobile"]' },
+    ]);
+  });
+
   it('orders removes first, then writes in owned order', () => {
     const current = user({ title: 'Engineer', displayName: 'Ada' });
     const desired = user({

@@ -9,6 +9,7 @@ export { projectOwned } from './project-owned.js';
 export {
   ENTERPRISE_USER_SCHEMA,
   type EnterpriseUserExtension,
+  GENESYS_USER_SCHEMA,
   type ListResponse,
   PATCH_OP_SCHEMA,
   type PatchOperation,
@@ -18,9 +19,11 @@ export {
 } from './schema.js';
 export {
   type FindUsersQuery,
+  type GroupMemberChange,
   type ListAllUsersOptions,
   ScimClient,
   type ScimClientOptions,
+  type ScimGroupRef,
   type ScimRequestContext,
   type ScimRequestInfo,
   type ScimResponseInfo,

@@ -16,7 +16,7 @@ import {
   scimErrorFromResponse,
   scimNetworkError,
 } from './scim-error-mapping.js';
-import { eqFilter } from './scim-filter.js';
+import { eqFilter, valuePath } from './scim-filter.js';
 import { type ScimLogger, silentLogger } from './scim-logger.js';
 import { readTargetCorrelationId } from './target-correlation.js';
 import { toWriteBody } from './user-body.js';
@@ -110,6 +110,18 @@ export interface ListAllUsersOptions {
   excludedAttributes?: readonly string[];
 }
 
+/** A Genesys group as dirsync needs it: its id and name (members are never listed). */
+export interface ScimGroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** Members to add to and remove from one group (Genesys user ids). */
+export interface GroupMemberChange {
+  add?: readonly string[];
+  remove?: readonly string[];
+}
+
 /** One page of `listAllUsers`: users not seen on an earlier page (de-duplicated by id). */
 export interface UserPage {
   /** `unfiltered`: the plain list (active users only on Genesys); `inactive`: the `active eq false` pass. */
@@ -139,6 +151,10 @@ interface Answer {
 function clampPageSize(count: number | undefined): number {
   if (count === undefined || !Number.isFinite(count)) return MAX_PAGE_SIZE;
   return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(count)));
+}
+
+function groupPath(id: string): string {
+  return `/Groups/${encodeURIComponent(id)}`;
 }
 
 function userPath(id: string): string {
@@ -298,6 +314,66 @@ export class ScimClient {
     };
     if (options.version !== undefined) spec.version = options.version;
     return this.writeResult(await this.request(spec, ctx), spec, ctx);
+  }
+
+  /**
+   * The group whose `displayName` equals `displayName` (`GET /Groups?filter=displayName eq "…"`, members left out),
+   * or undefined. Groups cannot be created through Genesys's SCIM, so a miss is final.
+   */
+  async findGroupByDisplayName(
+    displayName: string,
+    ctx: ScimRequestContext = {},
+  ): Promise<ScimGroupRef | undefined> {
+    const route = 'GET /Groups';
+    const query: Array<[string, string]> = [
+      ['filter', eqFilter('displayName', displayName)],
+      ['count', '2'],
+      ['excludedAttributes', 'members'],
+    ];
+    const answer = await this.request({ method: 'GET', path: '/Groups', route, query }, ctx);
+    const body = this.parseBody(answer);
+    const resources = body?.Resources ?? [];
+    if (!body || !Array.isArray(resources)) {
+      throw invalidResponseError(
+        this.label({ method: 'GET', route }, ctx),
+        answer,
+        'a body that is not a SCIM ListResponse',
+      );
+    }
+    // Genesys compares group names without case; the answer carries the org's spelling.
+    const wanted = displayName.toLowerCase();
+    const found = (resources as Array<Record<string, unknown>>).find(
+      (group) =>
+        typeof group?.id === 'string' &&
+        typeof group.displayName === 'string' &&
+        group.displayName.toLowerCase() === wanted,
+    );
+    return found ? { id: found.id as string, displayName: found.displayName as string } : undefined;
+  }
+
+  /**
+   * Adds and removes members of one group (`PATCH /Groups/{id}`, `members` add/remove, value = the user's id).
+   * Sent without `If-Match`: member changes commute, so concurrent writers never conflict. Nothing to change
+   * sends nothing.
+   */
+  async patchGroupMembers(
+    groupId: string,
+    change: GroupMemberChange,
+    ctx: ScimRequestContext = {},
+  ): Promise<{ targetCorrelationId?: string }> {
+    const operations: PatchOperation[] = [];
+    for (const id of change.remove ?? [])
+      operations.push({ op: 'remove', path: valuePath('members', 'value', id) });
+    if (change.add?.length)
+      operations.push({ op: 'add', path: 'members', value: change.add.map((value) => ({ value })) });
+    if (operations.length === 0) return {};
+    const body: PatchRequest = { schemas: [PATCH_OP_SCHEMA], Operations: operations };
+    const answer = await this.request(
+      { method: 'PATCH', path: groupPath(groupId), route: 'PATCH /Groups/:id', scimId: groupId, body },
+      ctx,
+    );
+    const targetCorrelationId = readTargetCorrelationId(answer.headers);
+    return targetCorrelationId === undefined ? {} : { targetCorrelationId };
   }
 
   /** The cheapest authenticated request (`GET /Users?count=1&attributes=id`), for health checks and quarantine probes. */

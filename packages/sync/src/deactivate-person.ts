@@ -23,6 +23,8 @@ export interface DeactivationSteps {
   >;
   remember(entry: { scimId: string; version?: string; user?: ScimUser }): Promise<void>;
   synced(outcome: Outcome, discrepancies: Discrepancy[], scimId?: string): PersonSyncResult;
+  /** Group memberships after a deactivation (left as they are unless the policy says otherwise). */
+  afterDeactivation(scimId: string): Promise<void>;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function deactivatePerson(
   if (patched.version !== undefined) entry.version = patched.version;
   if (patched.user) entry.user = patched.user;
   await steps.remember(entry);
+  await steps.afterDeactivation(located.scimId);
   if (patched.kind === 'unchanged') return steps.synced('unchanged', [], located.scimId);
   const discrepancies: Discrepancy[] = [];
   if (patched.user && patched.user.active !== false) {

@@ -47,6 +47,10 @@ export interface SyncKeys {
   refused(externalId: string): string;
   /** ZSET externalId → first 403 on a write, since the last successful write (any process). */
   deniedWrites: string;
+  /** Hash: Genesys group name (lower case) → JSON `{ id, displayName }`. */
+  groupIds: string;
+  /** JSON: the skills and languages dirsync added to this person itself, and the ones the target refused. */
+  routing(externalId: string): string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -73,5 +77,7 @@ export function createKeys(prefix: string): SyncKeys {
     prehire: (id) => `${prefix}:prehire:${id}`,
     refused: (id) => `${prefix}:refused:${id}`,
     deniedWrites: `${prefix}:health:denied-writes`,
+    groupIds: `${prefix}:groups:by-name`,
+    routing: (id) => `${prefix}:routing:${id}`,
   };
 }

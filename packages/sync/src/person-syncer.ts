@@ -1,60 +1,30 @@
-import type { Logger } from '@dirsync/core';
 import type { Discrepancy, Outcome } from '@dirsync/reports';
-import { compareUser, type PatchOperation, parseOwnedPath, projectOwned, type ScimUser } from '@dirsync/scim';
-import { AttributeGuard, type AttributeGuardOptions, type RefusalOptions } from './attribute-guard.js';
+import { type PatchOperation, parseOwnedPath, projectOwned, type ScimUser } from '@dirsync/scim';
+import { AttributeGuard, type AttributeGuardOptions } from './attribute-guard.js';
 import { classifyFailure } from './classify-failure.js';
+import { compareAfterWrite } from './compare-after-write.js';
 import { createKeepingRefused } from './create-keeping-refused.js';
 import { deactivatePerson } from './deactivate-person.js';
 import { ManagerResolver } from './manager-resolver.js';
-import type { ManagerWaitClock } from './manager-wait.js';
-import type { NoteLedger } from './note-ledger.js';
-import { handleOutOfScope, type OutOfScopeMode } from './out-of-scope.js';
+import { handleOutOfScope } from './out-of-scope.js';
 import { patchUntilTaken } from './patch-loop.js';
 import { withPermissionVerdict } from './permission-gate.js';
+import { type AssignmentPlan, PersonAssignments } from './person-assignments.js';
 import type { PersonState } from './person-state.js';
 import { type PersonSyncResult, syncedResult } from './person-sync-result.js';
+import type { PersonSyncerOptions } from './person-syncer-options.js';
 import { FORGETFUL_REFUSALS } from './refusal-store.js';
 import { parkOps, RenameCoordinator } from './rename-coordinator.js';
 import { RenameBlockedError } from './rename-errors.js';
 import { checkRoles } from './role-check.js';
-import type { PrehireReader } from './scheduled-changes.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
-import type {
-  ManagerWaitlist,
-  PersonReader,
-  RequestContext,
-  ScimTarget,
-  SyncMapping,
-  SyncOptions,
-  SyncPolicy,
-  TargetCachePort,
-} from './sync-ports.js';
-import { baselineAfterWrite, isTargetNormalisation, type TargetBaseline } from './target-baseline.js';
+import type { RequestContext, SyncOptions } from './sync-ports.js';
+import type { TargetBaseline } from './target-baseline.js';
 import { cacheEntry } from './target-cache.js';
-import { TargetCaller, type TargetCallerOptions } from './target-caller.js';
+import { TargetCaller } from './target-caller.js';
 import { type LocatedUser, UserLocator } from './user-locator.js';
 
-export interface PersonSyncerOptions extends TargetCallerOptions, RefusalOptions {
-  target: ScimTarget;
-  mapping: SyncMapping;
-  policy: SyncPolicy;
-  cache: TargetCachePort;
-  people: PersonReader;
-  waitlist: ManagerWaitlist;
-  /** Who is created ahead of their start, inactive (absent: nobody). */
-  prehires?: PrehireReader;
-  /** externalIds and userNames (compared case-insensitively) that are never deactivated. */
-  protectedUsers?: Iterable<string>;
-  logger?: Logger;
-  /** Re-sends after a version conflict (contract: at most 3). */
-  maxConflictResends?: number;
-  notes: NoteLedger;
-  managerWaits: ManagerWaitClock;
-  /** What happens to a synced person whose record no longer maps (default `deactivate`). */
-  outOfScope?: OutOfScopeMode;
-  /** The clock (epoch ms); injectable so tests need no sleeps. */
-  now?: () => number;
-}
+export type { PersonSyncerOptions } from './person-syncer-options.js';
 
 type Written = { user?: ScimUser; version?: string; scimId?: string; baseline?: TargetBaseline | undefined };
 
@@ -70,6 +40,8 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
 export class PersonSyncer {
   private readonly options: PersonSyncerOptions;
   private readonly owned: string[];
+  private readonly cachedOwned: string[];
+  private readonly assignments: PersonAssignments;
   private readonly protectedUsers: Set<string>;
   private readonly locator: UserLocator;
   private readonly managers: ManagerResolver;
@@ -78,7 +50,10 @@ export class PersonSyncer {
   constructor(options: PersonSyncerOptions) {
     this.options = options;
     // The sync always owns externalId: it sets it when adopting an existing user.
-    this.owned = [...new Set([...options.mapping.owned, 'externalId'])];
+    this.cachedOwned = [...new Set([...options.mapping.owned, 'externalId'])];
+    // Groups, skills and languages are managed-only, written by PersonAssignments rather than the user diff.
+    this.owned = PersonAssignments.userOwned(this.cachedOwned);
+    this.assignments = new PersonAssignments(this.cachedOwned, options);
     this.protectedUsers = new Set([...(options.protectedUsers ?? [])].map((u) => u.toLowerCase()));
     this.locator = new UserLocator(options);
     this.managers = new ManagerResolver({
@@ -138,7 +113,9 @@ export class PersonSyncer {
     const decision = checkRoles(this.options.policy, state, mapped, caller);
     if (decision.kind !== 'allowed') return decision;
 
-    const resolved: ScimUser = structuredClone(mapped);
+    const plan = await this.assignments.plan(state, mapped, caller.context.correlationId ?? '');
+    if ('kind' in plan) return { ...plan, requests: caller.requests };
+    const resolved: ScimUser = structuredClone(plan.user);
     resolved.externalId = externalId;
     if (prehire) resolved.active = false;
     // Granted as the policy spells the role; the diff keeps the target's own spelling where it has the role.
@@ -146,10 +123,10 @@ export class PersonSyncer {
     const notes = await this.managers.resolve(resolved, externalId, caller);
     const subject = { externalId, correlationId: state.correlationId };
     const guard = await AttributeGuard.open(this.guardOptions(), subject, resolved);
-    const write = () => this.write(state, guard, caller);
-    const result = await write().catch((error: unknown) =>
-      this.renames.afterConflict(error, guard.desired, caller, write),
-    );
+    const write = () => this.write(state, guard, plan, caller);
+    const renamed = () =>
+      write().catch((error: unknown) => this.renames.afterConflict(error, guard.desired, caller, write));
+    const result = await this.assignments.write(plan, renamed, externalId, this.options.target, caller);
     result.discrepancies.unshift(...notes);
     return result;
   }
@@ -158,6 +135,7 @@ export class PersonSyncer {
   private async write(
     state: PersonState,
     guard: AttributeGuard,
+    plan: AssignmentPlan,
     caller: TargetCaller,
   ): Promise<PersonSyncResult> {
     const externalId = state.externalId;
@@ -178,7 +156,7 @@ export class PersonSyncer {
     // Known for the first time (looked up or adopted): this person may be a manager others wait for.
     const newlyKnown = !cached || created || located.user.externalId !== externalId;
     const patched = await this.patch(located, caller, (current) => {
-      const ops = guard.opsFor(current, cached?.baseline);
+      const ops = [...guard.opsFor(current, cached?.baseline), ...plan.routing.operations(current)];
       // A pre-hire stays inactive until the start (desired.active false); anyone else inactive is reactivated.
       if (current.active === false && guard.desired.active !== false)
         ops.push({ op: 'replace', path: 'active', value: true });
@@ -229,21 +207,9 @@ export class PersonSyncer {
     const externalId = state.externalId;
     const scimId = written.scimId ?? (written.user?.id as string);
     await this.options.permissions?.written();
-    const compared = guard.diffOptions();
-    const mismatches = written.user ? compareUser(written.user, guard.desired, compared) : [];
-    // What the target answered is the baseline: its own normalisations are neither reported nor written over.
-    if (written.user) written.baseline = baselineAfterWrite(written.user, guard.desired, compared);
-    const reported = mismatches.filter((m) => !isTargetNormalisation(m));
-    const discrepancies: Discrepancy[] = reported.map((m) => ({
-      externalId,
-      scimId,
-      correlationId: state.correlationId,
-      type: 'attribute_mismatch',
-      field: m.field,
-      expected: m.expected,
-      actual: m.actual,
-      detail: `after the write the target holds a different ${m.field} than was sent`,
-    }));
+    const subject = { externalId, scimId, correlationId: state.correlationId };
+    const { discrepancies, baseline } = compareAfterWrite(written.user, guard, subject);
+    if (baseline) written.baseline = baseline;
     await this.remember(externalId, { ...written, scimId });
     const resync = await this.releaseWaiters(externalId, newlyKnown);
     return this.synced(outcome, caller, [...guard.discrepancies, ...discrepancies], scimId, resync);
@@ -284,13 +250,15 @@ export class PersonSyncer {
       patch: (located, ops) => this.patch(located, caller, ops),
       remember: (entry) => this.remember(state.externalId, entry),
       synced: (outcome, discrepancies, scimId) => this.synced(outcome, caller, discrepancies, scimId),
+      afterDeactivation: (scimId) =>
+        this.assignments.afterDeactivation(state.externalId, scimId, this.options.target, caller),
     });
   }
 
   private async remember(externalId: string, entry: Written & { scimId: string }): Promise<void> {
     await this.options.cache.set(
       externalId,
-      cacheEntry(entry, (u) => projectOwned(u, this.diffOptions())),
+      cacheEntry(entry, (u) => projectOwned(u, { owned: this.cachedOwned })),
     );
   }
 

@@ -8,6 +8,7 @@ import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
 import { PREVIEW_WAITLIST, PreviewCache, PreviewRefusals } from './preview-ports.js';
 import { previewNextScheduled, type ScheduledPreview } from './preview-scheduled.js';
 import { type PlannedRequest, RecordingTarget } from './recording-target.js';
+import { NO_ROUTING_MEMORY, PreviewRoutingMemory } from './routing-memory.js';
 import type { ScheduledChanges } from './scheduled-changes.js';
 
 /** What `POST /admin/preview` answers: the requests an event would cause; nothing applied. */
@@ -61,6 +62,7 @@ export async function previewEvent(
     notes: PREVIEW_NOTES,
     managerWaits: PREVIEW_MANAGER_WAITS,
     ...(engine.refusals ? { refusals: new PreviewRefusals(engine.refusals) } : {}),
+    routingMemory: new PreviewRoutingMemory(engine.routingMemory ?? NO_ROUTING_MEMORY),
   });
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);

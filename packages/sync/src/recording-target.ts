@@ -1,4 +1,12 @@
-import { PATCH_OP_SCHEMA, type PatchOperation, ScimError, type ScimUser } from '@dirsync/scim';
+import {
+  type GroupMemberChange,
+  PATCH_OP_SCHEMA,
+  type PatchOperation,
+  ScimError,
+  type ScimUser,
+  valuePath,
+} from '@dirsync/scim';
+import { type GroupTarget, isGroupTarget } from './group-directory.js';
 import type { RequestContext, ScimTarget } from './sync-ports.js';
 
 /** One request a sync would make. Reads are really made (a preview must see the target); writes are not. */
@@ -14,7 +22,7 @@ export interface PlannedRequest {
 const WOULD_BE_ASSIGNED = '(assigned by the target)';
 
 /** The preview's target: performs reads and records writes instead of sending them. */
-export class RecordingTarget implements ScimTarget {
+export class RecordingTarget implements ScimTarget, GroupTarget {
   readonly requests: PlannedRequest[] = [];
   private readonly inner: ScimTarget;
 
@@ -71,5 +79,31 @@ export class RecordingTarget implements ScimTarget {
     if (options.version !== undefined) planned.ifMatch = options.version;
     this.requests.push(planned);
     return { user: undefined, version: options.version };
+  }
+
+  async findGroupByDisplayName(displayName: string, ctx?: RequestContext) {
+    this.requests.push({
+      method: 'GET',
+      path: `/Groups?filter=displayName eq ${JSON.stringify(displayName)}`,
+      sent: true,
+    });
+    return isGroupTarget(this.inner) ? this.inner.findGroupByDisplayName(displayName, ctx) : undefined;
+  }
+
+  /** Records one group's member changes as the PATCH the sync would send (no If-Match: member changes commute). */
+  async patchGroupMembers(groupId: string, change: GroupMemberChange) {
+    const operations: PatchOperation[] = (change.remove ?? []).map((id) => ({
+      op: 'remove',
+      path: valuePath('members', 'value', id),
+    }));
+    if (change.add?.length)
+      operations.push({ op: 'add', path: 'members', value: change.add.map((value) => ({ value })) });
+    this.requests.push({
+      method: 'PATCH',
+      path: `/Groups/${groupId}`,
+      body: { schemas: [PATCH_OP_SCHEMA], Operations: operations },
+      sent: false,
+    });
+    return {};
   }
 }

@@ -3,12 +3,10 @@ import { loadPolicy } from '@dirsync/policy';
 import { loadMapping, phoneRegionSchema } from '@dirsync/transform';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
-import { defaultMappingHrField } from './default-hr-fields.js';
-import type { DirectoryIndex } from './directory-index.js';
 import { createFeedParts, createParts, createReconcile, DAY_MS } from './engine-parts.js';
+import { syncerOptionsFor } from './engine-syncer-options.js';
 import { reportMissingManagers } from './missing-managers.js';
-import { DeniedWrites } from './permission-failures.js';
-import { PersonSyncer, type PersonSyncerOptions } from './person-syncer.js';
+import { PersonSyncer } from './person-syncer.js';
 import { previewEvent } from './preview.js';
 import { ScheduleRunner } from './schedule-runner.js';
 import type { SyncEngine, SyncEngineSettings } from './sync-engine-types.js';
@@ -27,30 +25,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
   const parts = createParts(settings, mapping);
   const { keys, budget, health, client, reader, people, cache, schedule, reports, refusals } = parts;
   const feed = createFeedParts(settings, keys);
-  // `index` reaches the UserLocator, which reads it only while it is fresh.
-  const syncerOptions: PersonSyncerOptions & { index: DirectoryIndex } = {
-    index: parts.directoryIndex,
-    target: client,
-    mapping,
-    policy,
-    cache,
-    people,
-    waitlist: people,
-    prehires: schedule,
-    ...feed,
-    refusals,
-    phoneRegion,
-    ...(settings.mappingFile ? {} : { hrFieldOf: defaultMappingHrField }),
-    permissions: Object.assign(new DeniedWrites({ redis, keys }), {
-      threshold: settings.authQuarantineAfterPeople ?? 5,
-    }),
-    protectedUsers: settings.protectedUsers ?? [],
-    ...(logger ? { logger } : {}),
-    onRateLimited: async (ms) => {
-      await Promise.all([budget.pauseFor(ms), hooks.onRateLimited?.(ms)]);
-    },
-    onTargetHealth: (ok) => (ok ? health.healthy() : health.failing()),
-  };
+  const syncerOptions = syncerOptionsFor(settings, parts, feed, { mapping, policy, phoneRegion });
   const syncer = new PersonSyncer(syncerOptions);
   const batches = new BatchRunner({
     people,

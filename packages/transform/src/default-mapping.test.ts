@@ -11,6 +11,7 @@ const cases = readdirSync(FIXTURES)
   .map((f) => f.slice(0, -'.input.json'.length));
 
 const EXT = ENTERPRISE_USER_SCHEMA;
+const GENESYS = 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User';
 
 /** The owned-notation paths an output writes (the inverse of ownership derivation, for one value). */
 function writtenPaths(user: Record<string, unknown>): string[] {
@@ -64,12 +65,16 @@ describe('default Genesys mapping', () => {
       'title',
       'emails[type eq "work"]',
       'phoneNumbers[type eq "work"]',
+      'phoneNumbers[type eq "mobile"]',
       'roles',
+      'groups',
       `${EXT}:department`,
       `${EXT}:division`,
       `${EXT}:employeeNumber`,
       `${EXT}:dateHire`,
       `${EXT}:manager`,
+      `${GENESYS}:routingSkills`,
+      `${GENESYS}:routingLanguages`,
     ]);
   });
 
@@ -95,11 +100,15 @@ describe('default Genesys mapping', () => {
     expect(cleared).toEqual([
       'title',
       'phoneNumbers[type eq "work"]',
+      'phoneNumbers[type eq "mobile"]',
       'roles',
+      'groups',
       `${EXT}:department`,
       `${EXT}:division`,
       `${EXT}:dateHire`,
       `${EXT}:manager`,
+      `${GENESYS}:routingSkills`,
+      `${GENESYS}:routingLanguages`,
     ]);
   });
 

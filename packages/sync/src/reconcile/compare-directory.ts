@@ -1,6 +1,8 @@
 import type { HrRecord } from '@dirsync/contracts';
 import type { DeletionBrake } from '@dirsync/reports';
 import { type AttributeMismatch, compareUser, ENTERPRISE_USER_SCHEMA, type ScimUser } from '@dirsync/scim';
+import { PersonAssignments } from '../person-assignments.js';
+import { compareAssignments, type ManagedAssignments } from './compare-assignments.js';
 
 export interface DriftedPerson {
   externalId: string;
@@ -43,6 +45,8 @@ export interface CompareDirectoryInput {
   targetUsers: readonly ScimUser[];
   owned: readonly string[];
   managedRoles: ReadonlySet<string>;
+  /** Managed groups, skills and languages (absent: none are compared). */
+  assignments?: ManagedAssignments;
   protectedUsers: ReadonlySet<string>;
   brake: { maxPercent: number; maxCount?: number | undefined; override: boolean };
   /** OUT_OF_SCOPE=deactivate: an active user whose HR record no longer maps is a deactivation, under the brake. */
@@ -85,7 +89,9 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
       detail: '',
     },
   };
-  const options = { owned: [...new Set([...input.owned, 'externalId'])], managedRoles: input.managedRoles };
+  // Groups, skills and languages are compared per managed item, not as whole attributes.
+  const owned = PersonAssignments.userOwned([...new Set([...input.owned, 'externalId'])]);
+  const options = { owned, managedRoles: input.managedRoles };
 
   for (const record of input.records) {
     const externalId = record.externalId;
@@ -121,7 +127,10 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
       if (managerId) enterprise.manager = { value: managerId };
       else delete enterprise.manager;
     }
-    const mismatches = compareUser(target, desired, options);
+    const mismatches = [
+      ...compareUser(target, desired, options),
+      ...compareAssignments(target, desired, input.assignments ?? {}, input.owned),
+    ];
     const inactive = target.active === false;
     if (mismatches.length === 0 && !inactive) {
       result.inSync.push(externalId);
