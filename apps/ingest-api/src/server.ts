@@ -1,9 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { QUEUES, type ReconcileJob } from '@dirsync/contracts';
-import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
+import {
+  ConfigError,
+  createLogger,
+  createRedisClient,
+  type Logger,
+  type RedisClient,
+  type RedisTopology,
+  redactString,
+} from '@dirsync/core';
 import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { apiEngineSettings } from './engine-settings.js';
@@ -13,6 +20,7 @@ import { IngestService } from './ingest-service.js';
 import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
 import { createReconcileTrigger } from './reconcile-trigger.js';
+import { ReplicaAck } from './replica-ack.js';
 import type { PreviewEvent } from './routes/admin.js';
 import { SignatureVerifier } from './webhook-signature.js';
 
@@ -25,17 +33,35 @@ export interface RunningIngestApi {
   close(): Promise<void>;
 }
 
-/** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
-async function waitUntilReady(clients: Redis[], url: string, timeoutMs: number): Promise<void> {
+/** The variable that chose `topology` and where it points (passwords redacted), for start-up errors. */
+function describeTopology(topology: RedisTopology): { variable: string; where: string } {
+  const list = (nodes: { host: string; port: number }[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  switch (topology.kind) {
+    case 'standalone':
+      return { variable: 'REDIS_URL', where: redactString(topology.url) };
+    case 'sentinel':
+      return {
+        variable: 'REDIS_SENTINELS',
+        where: `${list(topology.sentinels)} (master ${topology.masterName})`,
+      };
+    case 'cluster':
+      return { variable: 'REDIS_CLUSTER_NODES', where: list(topology.nodes) };
+  }
+}
+
+/** Resolves when every client is connected; rejects naming the Redis variable after `timeoutMs`. */
+async function waitUntilReady(
+  clients: RedisClient[],
+  topology: RedisTopology,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const client of clients) {
     while (client.status !== 'ready') {
       if (Date.now() > deadline) {
+        const { variable, where } = describeTopology(topology);
         throw new ConfigError([
-          {
-            variable: 'REDIS_URL',
-            problem: `nothing answers at ${redactString(url)} (waited ${timeoutMs / 1000} s)`,
-          },
+          { variable, problem: `nothing answers at ${where} (waited ${timeoutMs / 1000} s)` },
         ]);
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -58,14 +84,14 @@ export interface StartOptions {
 }
 
 /** The two queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
-async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, options: StartOptions) {
-  const queueConnection = createRedis(config.REDIS_URL, {
+async function openQueues(config: IngestConfig, redis: RedisClient, logger: Logger, options: StartOptions) {
+  const queueConnection = createRedisClient(config.redisTopology, {
     connectionName: 'dirsync-api-queue',
     failFast: true,
   });
   queueConnection.on('error', () => {});
   // BullMQ checks the server once, when the queue is created: Redis must answer by then.
-  await waitUntilReady([redis, queueConnection], config.REDIS_URL, options.redisWaitMs ?? 30_000);
+  await waitUntilReady([redis, queueConnection], config.redisTopology, options.redisWaitMs ?? 30_000);
   const queueOptions = {
     connection: queueConnection,
     prefix: config.QUEUE_PREFIX,
@@ -90,6 +116,17 @@ function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote
   ];
 }
 
+/** REDIS_MIN_REPLICAS_ACK=0 adds nothing to the hot path; above it, webhooks write and wait on lanes of their own. */
+function openReplicaAck(config: IngestConfig, logger: Logger): ReplicaAck | undefined {
+  if (config.REDIS_MIN_REPLICAS_ACK === 0) return undefined;
+  return new ReplicaAck({
+    topology: config.redisTopology,
+    prefix: config.QUEUE_PREFIX,
+    replicas: config.REDIS_MIN_REPLICAS_ACK,
+    onError: (error) => logger.warn('redis connection error', { err: error }),
+  });
+}
+
 /** Starts the ingest API: connects Redis, builds the app, listens. */
 export async function startIngestApi(
   config: IngestConfig,
@@ -98,7 +135,7 @@ export async function startIngestApi(
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
   // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
+  const redis = createRedisClient(config.redisTopology, { connectionName: 'dirsync-api', failFast: true });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
   const { queueConnection, syncQueue, reconcileQueue } = await openQueues(config, redis, logger, options);
 
@@ -118,6 +155,7 @@ export async function startIngestApi(
     );
   }
   const quarantine = await watchQuarantine(health);
+  const replicaAck = openReplicaAck(config, logger);
   const startReconcile = createReconcileTrigger(config, reconcileQueue);
 
   // Preview reads the target: without credentials there is nothing to read.
@@ -128,7 +166,7 @@ export async function startIngestApi(
     logger,
     redis,
     queues: dashboardQueues(syncQueue, reconcileQueue, quarantine.note),
-    ingest: new IngestService({ people, queue: syncQueue }),
+    ingest: replicaAck ?? new IngestService({ people, queue: syncQueue }),
     reports,
     verifier,
     metrics,
@@ -160,7 +198,7 @@ export async function startIngestApi(
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await Promise.allSettled([syncQueue.close(), reconcileQueue.close()]);
+        await Promise.allSettled([syncQueue.close(), reconcileQueue.close(), replicaAck?.close()]);
         engine.close();
         redis.disconnect();
         queueConnection.disconnect();

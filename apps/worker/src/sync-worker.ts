@@ -1,8 +1,8 @@
 import { JOBS, QUEUES } from '@dirsync/contracts';
-import { createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
+import { createRedisClient, type Logger, withoutQuotedValues } from '@dirsync/core';
 import type { SyncEngine } from '@dirsync/sync';
 import { type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
 import type { WorkerMetrics } from './metrics.js';
 import { createSyncProcessor } from './sync-processor.js';
@@ -18,7 +18,7 @@ export async function startSyncWorker(
     workerName: string;
     signal: AbortSignal;
   },
-): Promise<{ worker: Worker; connection: Redis }> {
+): Promise<{ worker: Worker; connection: Redis | Cluster }> {
   const { engine, queue, metrics, logger, workerName } = deps;
   const runSyncJob = createSyncProcessor({
     runner: engine.batches,
@@ -29,7 +29,7 @@ export async function startSyncWorker(
     sweepStaleMs: config.SWEEP_STALE_SECONDS * 1000,
   });
   // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
-  const syncConnection = createRedis(config.REDIS_URL, {
+  const syncConnection = createRedisClient(config.redisTopology, {
     connectionName: `dirsync-worker-blocking:${workerName}`,
   });
   const worker = new Worker(
@@ -45,7 +45,8 @@ export async function startSyncWorker(
       // queue.rateLimit() (on a 429) stops every worker from starting jobs.
       limiter: { max: 10_000, duration: 1000 },
       lockDuration: config.JOB_LOCK_SECONDS * 1000,
-      stalledInterval: config.JOB_LOCK_SECONDS * 1000,
+      // A crashed worker's job is found soon after its lock expires (the check is one cheap script per worker).
+      stalledInterval: Math.max(1000, (config.JOB_LOCK_SECONDS * 1000) / 4),
       maxStalledCount: 3,
     },
   );

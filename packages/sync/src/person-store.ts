@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deriveId } from '@dirsync/contracts';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 import {
   BUMP,
@@ -41,11 +41,11 @@ export interface PersonLock {
  * state here, so events can be coalesced, retried and re-delivered without ever being lost or applied out of order.
  */
 export class PersonStore implements ManagerWaitlist {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly lockTtlMs: number;
 
-  constructor(options: { redis: Redis; keys: SyncKeys; lockTtlMs?: number }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys; lockTtlMs?: number }) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;

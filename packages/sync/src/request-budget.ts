@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sleep } from '@dirsync/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 
@@ -46,7 +46,7 @@ return cur
 export type BudgetPriority = 'live' | 'background';
 
 export interface RequestBudgetOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   keys: SyncKeys;
   /** Requests allowed in any window, all processes together (`SCIM_RATE_LIMIT_PER_MINUTE`). */
   limit: number;
@@ -66,7 +66,7 @@ export const DEFAULT_BUDGET_WINDOW_MS = 61_000;
  * window, and nobody at all while the target has asked us to back off (429 `Retry-After`).
  */
 export class RequestBudget {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly limit: number;
   readonly windowMs: number;

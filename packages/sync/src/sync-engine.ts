@@ -4,7 +4,7 @@ import { loadPolicy } from '@dirsync/policy';
 import { ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
 import { loadMapping } from '@dirsync/transform';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
 import { createKeys } from './keys.js';
@@ -37,7 +37,7 @@ export interface SyncEngineHooks {
 /** Everything the engine needs; the apps map their environment onto it. */
 export interface SyncEngineSettings {
   /** The command connection; the host owns it and closes it after the engine. */
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Key prefix of every engine key (`QUEUE_PREFIX`). */
   prefix: string;
   target: TargetSettings;

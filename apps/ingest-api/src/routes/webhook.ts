@@ -1,6 +1,6 @@
-import type { Logger } from '@dirsync/core';
+import { type Logger, ReplicationTimeoutError } from '@dirsync/core';
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { ApiError, serviceUnavailable } from '../api-error.js';
+import { ApiError, replicasUnavailable, serviceUnavailable } from '../api-error.js';
 import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
 import type { IngestService } from '../ingest-service.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -29,7 +29,8 @@ const requireJson: RequestHandler = (req, _res, next) => {
 
 export function webhookRouter(deps: {
   verifier: SignatureVerifier;
-  ingest: IngestService;
+  /** The intake: an IngestService, or a ReplicaAck in front of them when replicas must confirm. */
+  ingest: Pick<IngestService, 'accept'>;
   metrics: ApiMetrics;
   logger: Logger;
 }): Router {
@@ -63,6 +64,7 @@ export function webhookRouter(deps: {
           result = await deps.ingest.accept(events, { webhookId, batch, receivedAt });
         } catch (error) {
           if (isRedisUnavailable(error)) throw serviceUnavailable(error);
+          if (error instanceof ReplicationTimeoutError) throw replicasUnavailable(error);
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
