@@ -6,6 +6,7 @@ import { describeCheckout } from '@dirsync/harness';
 import { replaceReadmeSection } from '../../scripts/report/readme-section.js';
 import { closeAgent, newSecret } from './hr-events.js';
 import { runIngest } from './ingest.js';
+import { type LatencyResult, latencyRows, runLatency } from './latency.js';
 import { runMemory } from './memory.js';
 import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
 import { renderBenchmarksSection } from './readme-summary.js';
@@ -54,9 +55,17 @@ const SETTINGS = {
   } satisfies SyncSettings,
   memory: { events: setting('BENCH_MEMORY_EVENTS', 10_000), budgetPerMinute: 100_000 },
   scaleOut: { users: setting('BENCH_USERS', 500), budgetPerMinute: 100_000, latencyMs: 200, concurrency: 8 },
+  latency: {
+    people: 60,
+    gapMs: 250,
+    latencyMs: 40,
+    settleMs: 1000,
+    budgetPerMinute: 100_000,
+    crashPeople: 120,
+  },
 };
 
-const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale'] as const;
+const PHASES = ['ingest', 'memory', 'sync', 'naive', 'budget', 'scale', 'latency'] as const;
 type Phase = (typeof PHASES)[number];
 
 function selectedPhases(): Set<Phase> {
@@ -116,7 +125,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const results: BenchResults = {
+  const results: BenchResults & { latency?: LatencyResult } = {
     generatedAt: new Date().toISOString(),
     command: 'pnpm bench',
     machine: machine(),
@@ -198,6 +207,14 @@ async function main(): Promise<number> {
       }
       results.scaleOut = { settings: SETTINGS.scaleOut, runs };
     });
+    await phase('latency', 'Latency under light load, and crash recovery', async (r) => {
+      await r.client.flushall();
+      results.latency = await runLatency(group, r, SETTINGS.latency, {
+        prefix: 'bench-latency',
+        secret,
+        log,
+      });
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -206,7 +223,7 @@ async function main(): Promise<number> {
 
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
-  results.rows = buildRows(results);
+  results.rows = [...buildRows(results), ...latencyRows(results.latency)];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });

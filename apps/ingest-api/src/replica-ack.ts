@@ -32,31 +32,50 @@ export class ReplicaAck {
   private readonly timeoutMs: number;
   private readonly fenceKey: string;
 
-  constructor(options: {
+  private constructor(lanes: Lane[], options: { prefix: string; replicas: number; timeoutMs?: number }) {
+    this.replicas = options.replicas;
+    this.timeoutMs = options.timeoutMs ?? REPLICA_ACK_TIMEOUT_MS;
+    // In the prefix, so on a Cluster the fence shares the slot (and primary) of the writes it stands for.
+    this.fenceKey = `${options.prefix}:replica-ack`;
+    this.lanes = lanes;
+    this.free = [...lanes];
+  }
+
+  /**
+   * Opens the lanes' connections and resolves once `waitReady` says they answer: BullMQ checks the server once,
+   * when a queue is created, and a fail-fast connection refuses that check until it is connected.
+   */
+  static async open(options: {
     topology: RedisTopology;
     prefix: string;
     replicas: number;
     timeoutMs?: number;
     lanes?: number;
     onError: (error: Error) => void;
-  }) {
-    this.replicas = options.replicas;
-    this.timeoutMs = options.timeoutMs ?? REPLICA_ACK_TIMEOUT_MS;
-    // In the prefix, so on a Cluster the fence shares the slot (and primary) of the writes it stands for.
-    this.fenceKey = `${options.prefix}:replica-ack`;
-    const keys = createKeys(options.prefix);
-    this.lanes = Array.from({ length: options.lanes ?? REPLICA_ACK_LANES }, (_, i) => {
+    waitReady: (clients: RedisClient[]) => Promise<void>;
+  }): Promise<ReplicaAck> {
+    const connections = Array.from({ length: options.lanes ?? REPLICA_ACK_LANES }, (_, i) => {
       const connection = createRedisClient(options.topology, {
         connectionName: `dirsync-api-ack-${i}`,
         failFast: true,
       });
       connection.on('error', options.onError);
+      return connection;
+    });
+    try {
+      await options.waitReady(connections);
+    } catch (error) {
+      for (const connection of connections) connection.disconnect();
+      throw error;
+    }
+    const keys = createKeys(options.prefix);
+    const lanes = connections.map((connection) => {
       const queue = createSyncQueue({ connection, prefix: options.prefix, skipWaitingForReady: true });
       queue.on('error', options.onError);
       const people = new PersonStore({ redis: connection, keys });
       return { connection, queue, service: new IngestService({ people, queue }) };
     });
-    this.free = [...this.lanes];
+    return new ReplicaAck(lanes, options);
   }
 
   async accept(events: readonly HrEvent[], meta: DeliveryMeta): Promise<AcceptResult> {

@@ -117,13 +117,18 @@ function dashboardQueues(syncQueue: Queue, reconcileQueue: Queue, quarantineNote
 }
 
 /** REDIS_MIN_REPLICAS_ACK=0 adds nothing to the hot path; above it, webhooks write and wait on lanes of their own. */
-function openReplicaAck(config: IngestConfig, logger: Logger): ReplicaAck | undefined {
+async function openReplicaAck(
+  config: IngestConfig,
+  logger: Logger,
+  options: StartOptions,
+): Promise<ReplicaAck | undefined> {
   if (config.REDIS_MIN_REPLICAS_ACK === 0) return undefined;
-  return new ReplicaAck({
+  return ReplicaAck.open({
     topology: config.redisTopology,
     prefix: config.QUEUE_PREFIX,
     replicas: config.REDIS_MIN_REPLICAS_ACK,
     onError: (error) => logger.warn('redis connection error', { err: error }),
+    waitReady: (clients) => waitUntilReady(clients, config.redisTopology, options.redisWaitMs ?? 30_000),
   });
 }
 
@@ -155,7 +160,7 @@ export async function startIngestApi(
     );
   }
   const quarantine = await watchQuarantine(health);
-  const replicaAck = openReplicaAck(config, logger);
+  const replicaAck = await openReplicaAck(config, logger, options);
   const startReconcile = createReconcileTrigger(config, reconcileQueue);
 
   // Preview reads the target: without credentials there is nothing to read.
