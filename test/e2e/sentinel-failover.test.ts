@@ -86,7 +86,9 @@ describe('Sentinel failover with REDIS_MIN_REPLICAS_ACK=1', () => {
     streaming = false;
     await stream;
 
-    await c.drained(90_000);
+    await c.drained(90_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nworker log:\n${c.workers[0]?.tail(80)}`);
+    });
     const acknowledged = deliveries.filter((d) => d.status === 202).map((d) => d.externalId);
     const users = await c.simAdmin.listUsers();
     const counts = new Map<string, number>();

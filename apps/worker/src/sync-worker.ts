@@ -66,11 +66,18 @@ export async function startSyncWorker(
     });
   });
 
-  await queue.upsertJobScheduler(
-    'sweep',
-    { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
-    { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
+  const scheduleSweep = () =>
+    queue.upsertJobScheduler(
+      'sweep',
+      { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
+      { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  await scheduleSweep();
+  // A failover can lose the scheduler's next run (written to the old primary only), and the sweeper is what
+  // re-triggers people whose jobs were lost with it: set the schedule again whenever the connection comes back.
+  syncConnection.on('ready', () => {
+    scheduleSweep().catch((error: unknown) => logger.warn('sweep schedule not renewed', { err: error }));
+  });
 
   return { worker, connection: syncConnection };
 }
