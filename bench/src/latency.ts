@@ -89,7 +89,10 @@ async function measureLatency(
   }
 }
 
-/** Two workers, a slow target, a backlog of cold creates; one worker SIGKILLed once some are done, one started. */
+/**
+ * Two workers at the default concurrency, a slow target, a backlog of cold creates; one worker SIGKILLed once some
+ * are done, another started.
+ */
 async function measureCrashRecovery(
   group: ProcessGroup,
   redis: RedisHandle,
@@ -99,7 +102,7 @@ async function measureCrashRecovery(
   const stack = await startSyncStack(
     group,
     redis,
-    { budgetPerMinute: settings.budgetPerMinute, latencyMs: 60, concurrency: 2 },
+    { budgetPerMinute: settings.budgetPerMinute, latencyMs: 60, concurrency: 8 },
     { prefix: options.prefix, secret: options.secret, workers: 2, workerName: 'crash-worker' },
   );
   try {
@@ -117,7 +120,7 @@ async function measureCrashRecovery(
         prefix: options.prefix,
         sim: stack.sim,
         budgetPerMinute: settings.budgetPerMinute,
-        concurrency: 2,
+        concurrency: 8,
       }),
     );
     await stack.probe.drained({ timeoutMs: 120_000 });

@@ -5,12 +5,12 @@ import { recordFigures } from './figures.js';
 describe('crash: a worker killed with SIGKILL mid-batch', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    // Slow target so the kill lands while batches are in flight; the product's lock and sweep defaults, so the
-    // recovery time measured is the one an operator gets.
+    // Slow target so the kill lands while batches are in flight; the product's concurrency, lock and sweep
+    // defaults, so the recovery time measured is the one an operator gets.
     cluster = await Cluster.start({
       workers: 2,
       simLatencyMs: 60,
-      workerEnv: { SYNC_CONCURRENCY: '2', JOB_LOCK_SECONDS: '8', SWEEP_INTERVAL_SECONDS: '15' },
+      workerEnv: { SYNC_CONCURRENCY: '8', JOB_LOCK_SECONDS: '6', SWEEP_INTERVAL_SECONDS: '15' },
     });
   });
   afterAll(async () => {

@@ -37,7 +37,7 @@ const appSchema = z
      * Lifetime of a job's lock (a person's sync lock lives half of it), renewed while work goes on: how soon the
      * jobs and people of a crashed worker are picked up again (within about this long plus a sync).
      */
-    JOB_LOCK_SECONDS: envInt({ default: 8, min: 2, max: 600 }),
+    JOB_LOCK_SECONDS: envInt({ default: 6, min: 2, max: 600 }),
     /** Seconds a SIGTERM waits for in-flight jobs before interrupting them (they go back to the queue). */
     SHUTDOWN_GRACE_SECONDS: envInt({ default: 25, min: 0, max: 600 }),
   })

@@ -45,8 +45,8 @@ export async function startSyncWorker(
       // queue.rateLimit() (on a 429) stops every worker from starting jobs.
       limiter: { max: 10_000, duration: 1000 },
       lockDuration: config.JOB_LOCK_SECONDS * 1000,
-      // A crashed worker's job is found soon after its lock expires (the check is one cheap script per worker).
-      stalledInterval: Math.max(1000, (config.JOB_LOCK_SECONDS * 1000) / 4),
+      // A crashed worker's job is found within a second or so of its lock expiring (one cheap script per check).
+      stalledInterval: Math.max(1000, (config.JOB_LOCK_SECONDS * 1000) / 6),
       maxStalledCount: 3,
     },
   );
