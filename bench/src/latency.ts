@@ -71,7 +71,9 @@ async function measureLatency(
     const signer = new Signer(options.secret, options.prefix);
     const ids = Array.from({ length: settings.people }, (_, i) => `LAT-${i}`);
     const created = ids.map((id) => ({ event: 'user.created', data: hrRecord(id, 'Agent') }));
-    await deliver(stack.api.url, signer, created, 8);
+    const statuses = await deliver(stack.api.url, signer, created, 8);
+    if (statuses['202'] !== ids.length)
+      throw new Error(`latency: creates not accepted: ${JSON.stringify(statuses)}`);
     await stack.probe.drained({ timeoutMs: 120_000, watch: stack.started });
     const acknowledgedAt = new Map<string, number>();
     for (const id of ids) {
@@ -108,7 +110,10 @@ async function measureCrashRecovery(
   try {
     const ids = Array.from({ length: settings.crashPeople }, (_, i) => `CRASH-${i}`);
     const events = ids.map((id) => ({ event: 'user.created', data: hrRecord(id, 'Agent') }));
-    await deliver(stack.api.url, new Signer(options.secret, options.prefix), events, 8);
+    const statuses = await deliver(stack.api.url, new Signer(options.secret, options.prefix), events, 8);
+    if (statuses['202'] !== ids.length) {
+      throw new Error(`crash recovery: expected every create answered 202, got ${JSON.stringify(statuses)}`);
+    }
     while ((await stack.sim.admin.listUsers()).length < 10) await new Promise((r) => setTimeout(r, 50));
     const victim = stack.started.find((c) => c.name === 'crash-worker-1');
     const killedAt = Date.now();
@@ -129,7 +134,7 @@ async function measureCrashRecovery(
     return {
       recoveryMs: Math.max(...creates.map((r) => Date.parse(r.at) + r.durationMs)) - killedAt,
       lost: ids.filter((id) => !present.has(id)).length,
-      duplicateCreates: creates.length - ids.length,
+      duplicateCreates: creates.length - present.size,
     };
   } finally {
     await stack.stop();
