@@ -7,6 +7,7 @@ import { replaceReadmeSection } from '../../scripts/report/readme-section.js';
 import { groupRows, runGroupMembership } from './group-membership.js';
 import { closeAgent, newSecret } from './hr-events.js';
 import { runIngest } from './ingest.js';
+import { type LatencyResult, latencyRows, runLatency } from './latency.js';
 import { runMemory } from './memory.js';
 import { createBenchGroup, type RedisHandle, ROOT, startBenchRedis } from './processes.js';
 import { renderBenchmarksSection } from './readme-summary.js';
@@ -77,6 +78,14 @@ const SETTINGS = {
     burstSpreadSeconds: setting('BENCH_ROLLOUT_SPREAD_SECONDS', 30),
   },
   groups: { users: setting('BENCH_USERS', 500), groups: 10 },
+  latency: {
+    people: 60,
+    gapMs: 250,
+    latencyMs: 40,
+    settleMs: 1000,
+    budgetPerMinute: 100_000,
+    crashPeople: 120,
+  },
 };
 
 const PHASES = [
@@ -90,6 +99,7 @@ const PHASES = [
   'rollout',
   'refusals',
   'groups',
+  'latency',
 ] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -150,7 +160,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const results: BenchResults = {
+  const results: BenchResults & { latency?: LatencyResult } = {
     generatedAt: new Date().toISOString(),
     command: 'pnpm bench',
     machine: machine(),
@@ -259,6 +269,14 @@ async function main(): Promise<number> {
     await phase('groups', 'Groups: requests per membership change (hires, transfers, replay)', async (r) => {
       results.groups = await runGroupMembership(r, SETTINGS.groups);
     });
+    await phase('latency', 'Latency under light load, and crash recovery', async (r) => {
+      await r.client.flushall();
+      results.latency = await runLatency(group, r, SETTINGS.latency, {
+        prefix: 'bench-latency',
+        secret,
+        log,
+      });
+    });
   } finally {
     await group.stopAll();
     closeAgent();
@@ -271,6 +289,7 @@ async function main(): Promise<number> {
     ...buildRows(results),
     ...refusalRows,
     ...(results.groups ? groupRows(results.groups) : []),
+    ...latencyRows(results.latency),
   ];
   const markdown = renderMarkdown(results);
   const dir = path.join(ROOT, 'bench', 'results');

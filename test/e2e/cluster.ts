@@ -11,7 +11,7 @@ import {
   waitUntil,
 } from '@dirsync/harness';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type Cluster as IoCluster, Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
 
@@ -49,6 +49,17 @@ export interface ClusterOptions {
   simLatencyMs?: number;
   /** Extra environment for the workers. */
   workerEnv?: Record<string, string>;
+  /** Extra environment for the APIs. */
+  apiEnv?: Record<string, string>;
+  /** Ingest API instances (default 1); `send` spreads deliveries across them in turn. */
+  apis?: number;
+  /** `QUEUE_PREFIX` (default a random one); e.g. with a hash tag for Redis Cluster. */
+  prefix?: string;
+  /**
+   * A Redis the test started (Sentinel, Cluster): the variables that point the apps at it and a client for the
+   * test's own checks. Default: a private redis-server with AOF (fsync always).
+   */
+  redis?: { env: Record<string, string>; connect: () => Redis | IoCluster };
 }
 
 /**
@@ -58,17 +69,20 @@ export interface ClusterOptions {
 export class Cluster {
   /** Every process of the cluster, their output kept as lines (apps log at debug). */
   readonly group = new ProcessGroup({ output: 'memory', appEnv: { LOG_LEVEL: 'debug' } });
-  readonly prefix = `e2e-${Math.random().toString(36).slice(2, 10)}`;
+  prefix = `e2e-${Math.random().toString(36).slice(2, 10)}`;
   readonly workers: ManagedProcess[] = [];
+  /** The private redis-server, unless the test brought its own Redis. */
   redis!: RedisServer;
+  /** The first ingest API; `apis` holds every one. */
   api!: ManagedProcess;
+  readonly apis: { process: ManagedProcess; url: string }[] = [];
   sim!: ManagedProcess;
   apiUrl = '';
   simUrl = '';
   simAdmin!: SimAdminClient;
   /** The environment every worker gets. */
   workerEnv: Record<string, string> = {};
-  private client!: Redis;
+  private client!: Redis | IoCluster;
   private queue!: Queue;
   private readonly hook = new Webhook(SECRET);
   private deliveries = 0;
@@ -85,7 +99,17 @@ export class Cluster {
   }
 
   private async boot(options: ClusterOptions): Promise<void> {
-    this.redis = await this.group.startRedis({ appendOnly: 'always' });
+    if (options.prefix) this.prefix = options.prefix;
+    let redisEnv: Record<string, string>;
+    if (options.redis) {
+      redisEnv = options.redis.env;
+      this.client = options.redis.connect();
+    } else {
+      this.redis = await this.group.startRedis({ appendOnly: 'always' });
+      redisEnv = { REDIS_URL: this.redis.url };
+      this.client = new Redis(this.redis.url, { maxRetriesPerRequest: null });
+    }
+    this.client.on('error', () => {});
     const simPort = await findFreePort();
     this.simUrl = `http://127.0.0.1:${simPort}`;
     this.sim = this.group.spawnApp('sim', 'sim', {
@@ -100,7 +124,7 @@ export class Cluster {
     this.simAdmin = new SimAdminClient(this.simUrl);
 
     const common = {
-      REDIS_URL: this.redis.url,
+      ...redisEnv,
       QUEUE_PREFIX: this.prefix,
       GENESYS_BASE_URL: this.simUrl,
       GENESYS_LOGIN_URL: this.simUrl,
@@ -108,15 +132,23 @@ export class Cluster {
       GENESYS_CLIENT_SECRET: CLIENT.secret,
       SCIM_RATE_LIMIT_PER_MINUTE: String(options.budgetPerMinute ?? 100_000),
     };
-    const apiPort = await findFreePort();
-    this.apiUrl = `http://127.0.0.1:${apiPort}`;
-    this.api = this.group.spawnApp('api', 'api', {
-      ...common,
-      PORT: String(apiPort),
-      WEBHOOK_SECRET: SECRET,
-      ADMIN_USER: ADMIN.user,
-      ADMIN_PASSWORD: ADMIN.password,
-    });
+    for (let i = 0; i < (options.apis ?? 1); i++) {
+      const apiPort = await findFreePort();
+      const url = `http://127.0.0.1:${apiPort}`;
+      const api = this.group.spawnApp(i === 0 ? 'api' : `api-${i}`, 'api', {
+        ...common,
+        PORT: String(apiPort),
+        WEBHOOK_SECRET: SECRET,
+        ADMIN_USER: ADMIN.user,
+        ADMIN_PASSWORD: ADMIN.password,
+        ...options.apiEnv,
+      });
+      this.apis.push({ process: api, url });
+    }
+    const [first] = this.apis;
+    if (!first) throw new Error('at least one API');
+    this.api = first.process;
+    this.apiUrl = first.url;
     this.workerEnv = {
       ...common,
       QUARANTINE_PROBE_SECONDS: '1',
@@ -127,9 +159,7 @@ export class Cluster {
       ...options.workerEnv,
     };
     for (let i = 0; i < (options.workers ?? 2); i++) await this.startWorker();
-    await this.waitReady(this.api, `${this.apiUrl}/readyz`);
-    this.client = new Redis(this.redis.url, { maxRetriesPerRequest: null });
-    this.client.on('error', () => {});
+    for (const api of this.apis) await this.waitReady(api.process, `${api.url}/readyz`);
     this.queue = new Queue(QUEUES.sync, { connection: this.client, prefix: this.prefix });
     this.queue.on('error', () => {});
   }
@@ -162,10 +192,12 @@ export class Cluster {
   /** Signs and posts a delivery; network failures come back as status 0. */
   async send(events: HrEvent | HrEvent[], options: { id?: string } = {}) {
     const body = JSON.stringify(Array.isArray(events) ? { events } : events);
-    const id = options.id ?? `${this.prefix}-d${++this.deliveries}`;
+    const id = options.id ?? `${this.prefix}-d${this.deliveries + 1}`;
+    // In turn across the APIs: every instance takes its share.
+    const api = this.apis[this.deliveries++ % this.apis.length];
     const at = new Date();
     try {
-      const res = await fetch(`${this.apiUrl}/webhooks/directory-sync`, {
+      const res = await fetch(`${api?.url ?? this.apiUrl}/webhooks/directory-sync`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -215,7 +247,7 @@ export class Cluster {
     return this.queue;
   }
 
-  get redisClient(): Redis {
+  get redisClient(): Redis | IoCluster {
     return this.client;
   }
 

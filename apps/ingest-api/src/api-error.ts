@@ -32,6 +32,19 @@ export function serviceUnavailable(cause: unknown): ApiError {
   );
 }
 
+/**
+ * The writes reached the primary but too few replicas confirmed them in time (`REDIS_MIN_REPLICAS_ACK`): not yet
+ * durable enough to promise, so the sender retries (the idempotency key makes the retry safe).
+ */
+export function replicasUnavailable(cause: unknown): ApiError {
+  return new ApiError(
+    503,
+    'redis_replicas_unavailable',
+    'too few Redis replicas confirmed the writes in time; not acknowledged, retry later',
+    { headers: { 'Retry-After': '2' }, cause },
+  );
+}
+
 /** Express error handler: maps ApiError and body-parser errors to JSON; anything else is a logged 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {

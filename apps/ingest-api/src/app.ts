@@ -2,7 +2,7 @@ import type { Logger } from '@dirsync/core';
 import type { ReportStore } from '@dirsync/reports';
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { adminAuth } from './admin-auth.js';
 import { adminHeaders } from './admin-headers.js';
 import { guardAdminWrites } from './admin-write-guard.js';
@@ -21,9 +21,10 @@ import type { SignatureVerifier } from './webhook-signature.js';
 
 export interface AppDeps {
   logger: Logger;
-  redis: Redis;
+  redis: Redis | Cluster;
   queues: Array<{ queue: Queue; displayName: string; describe: () => string }>;
-  ingest: IngestService;
+  /** The intake: an IngestService, or a ReplicaAck in front of them when replicas must confirm. */
+  ingest: Pick<IngestService, 'accept'>;
   reports: ReportStore;
   verifier: SignatureVerifier;
   metrics: ApiMetrics;

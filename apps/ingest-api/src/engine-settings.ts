@@ -1,10 +1,14 @@
 import type { Logger } from '@dirsync/core';
 import type { SyncEngineSettings } from '@dirsync/sync';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { IngestConfig } from './env.js';
 
 /** The API's sync engine settings, from its environment: ingest, preview and status only, no syncing. */
-export function apiEngineSettings(config: IngestConfig, redis: Redis, logger: Logger): SyncEngineSettings {
+export function apiEngineSettings(
+  config: IngestConfig,
+  redis: Redis | Cluster,
+  logger: Logger,
+): SyncEngineSettings {
   return {
     redis,
     prefix: config.QUEUE_PREFIX,

@@ -7,6 +7,7 @@ import {
   envString,
   loginUrlFor,
   parseEnv,
+  redisTopologyEnv,
   syncEnv,
   targetEnv,
   unsetIfEmpty,
@@ -16,7 +17,7 @@ import { describeWeakSecret, MIN_ADMIN_PASSWORD_LENGTH } from './secret-strength
 
 const WHSEC = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
-const schema = z
+const appSchema = z
   .object({
     ...commonEnv,
     ...targetEnv,
@@ -102,6 +103,9 @@ const schema = z
     ...env,
     GENESYS_LOGIN_URL: loginUrlFor(env.GENESYS_BASE_URL, env.GENESYS_LOGIN_URL),
   }));
+
+// The Redis variables are checked together with the app's own, so every bad variable is reported at once.
+const schema = z.intersection(appSchema, redisTopologyEnv);
 
 export type IngestConfig = z.output<typeof schema>;
 

@@ -1,9 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { QUEUES, type ReconcileJob } from '@dirsync/contracts';
-import { ConfigError, createLogger, createRedis, type Logger, redactString } from '@dirsync/core';
-import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
+import {
+  ConfigError,
+  createLogger,
+  createRedisClient,
+  type Logger,
+  type RedisClient,
+  type RedisTopology,
+  redactString,
+} from '@dirsync/core';
+import { createSyncEngine, createSyncQueue, type SyncEngine } from '@dirsync/sync';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { apiEngineSettings } from './engine-settings.js';
@@ -14,6 +21,7 @@ import { IngestService } from './ingest-service.js';
 import { chooseListenHost, listen } from './listen.js';
 import { createApiMetrics } from './metrics.js';
 import { createReconcileTrigger } from './reconcile-trigger.js';
+import { ReplicaAck } from './replica-ack.js';
 import type { PreviewEvent } from './routes/admin.js';
 import { listScheduled } from './scheduled-listing.js';
 import type { AddTriggers } from './trigger-group-commit.js';
@@ -28,17 +36,35 @@ export interface RunningIngestApi {
   close(): Promise<void>;
 }
 
-/** Resolves when every client is connected; rejects naming REDIS_URL after `timeoutMs`. */
-async function waitUntilReady(clients: Redis[], url: string, timeoutMs: number): Promise<void> {
+/** The variable that chose `topology` and where it points (passwords redacted), for start-up errors. */
+function describeTopology(topology: RedisTopology): { variable: string; where: string } {
+  const list = (nodes: { host: string; port: number }[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  switch (topology.kind) {
+    case 'standalone':
+      return { variable: 'REDIS_URL', where: redactString(topology.url) };
+    case 'sentinel':
+      return {
+        variable: 'REDIS_SENTINELS',
+        where: `${list(topology.sentinels)} (master ${topology.masterName})`,
+      };
+    case 'cluster':
+      return { variable: 'REDIS_CLUSTER_NODES', where: list(topology.nodes) };
+  }
+}
+
+/** Resolves when every client is connected; rejects naming the Redis variable after `timeoutMs`. */
+async function waitUntilReady(
+  clients: RedisClient[],
+  topology: RedisTopology,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const client of clients) {
     while (client.status !== 'ready') {
       if (Date.now() > deadline) {
+        const { variable, where } = describeTopology(topology);
         throw new ConfigError([
-          {
-            variable: 'REDIS_URL',
-            problem: `nothing answers at ${redactString(url)} (waited ${timeoutMs / 1000} s)`,
-          },
+          { variable, problem: `nothing answers at ${where} (waited ${timeoutMs / 1000} s)` },
         ]);
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -63,14 +89,14 @@ export interface StartOptions {
 }
 
 /** The queues the API adds to, on their own fail-fast connection; waits until Redis answers. */
-async function openQueues(config: IngestConfig, redis: Redis, logger: Logger, options: StartOptions) {
-  const queueConnection = createRedis(config.REDIS_URL, {
+async function openQueues(config: IngestConfig, redis: RedisClient, logger: Logger, options: StartOptions) {
+  const queueConnection = createRedisClient(config.redisTopology, {
     connectionName: 'dirsync-api-queue',
     failFast: true,
   });
   queueConnection.on('error', () => {});
   // BullMQ checks the server once, when the queue is created: Redis must answer by then.
-  await waitUntilReady([redis, queueConnection], config.REDIS_URL, options.redisWaitMs ?? 30_000);
+  await waitUntilReady([redis, queueConnection], config.redisTopology, options.redisWaitMs ?? 30_000);
   const queueOptions = {
     connection: queueConnection,
     prefix: config.QUEUE_PREFIX,
@@ -107,6 +133,30 @@ function dashboardQueues(
   ];
 }
 
+/** REDIS_MIN_REPLICAS_ACK=0 adds nothing to the hot path; above it, webhooks write and wait on lanes of their own. */
+async function openReplicaAck(
+  config: IngestConfig,
+  logger: Logger,
+  options: StartOptions,
+  engine: Pick<SyncEngine, 'people' | 'schedule'>,
+): Promise<ReplicaAck | undefined> {
+  if (config.REDIS_MIN_REPLICAS_ACK === 0) return undefined;
+  return ReplicaAck.open({
+    topology: config.redisTopology,
+    prefix: config.QUEUE_PREFIX,
+    replicas: config.REDIS_MIN_REPLICAS_ACK,
+    onError: (error) => logger.warn('redis connection error', { err: error }),
+    waitReady: (clients) => waitUntilReady(clients, config.redisTopology, options.redisWaitMs ?? 30_000),
+    // Each lane writes with the API's own stores (kept HR fields, schedule) over the lane's connection.
+    createService: (connection, queue) =>
+      new IngestService({
+        people: engine.people.onConnection(connection),
+        queue,
+        schedule: engine.schedule.onConnection(connection),
+      }),
+  });
+}
+
 /** Starts the ingest API: connects Redis, builds the app, listens. */
 export async function startIngestApi(
   config: IngestConfig,
@@ -115,7 +165,7 @@ export async function startIngestApi(
   const logger =
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'ingest-api' } });
   // Fail fast: a webhook must get a 503 when Redis is away, never hang or be buffered in memory.
-  const redis = createRedis(config.REDIS_URL, { connectionName: 'dirsync-api', failFast: true });
+  const redis = createRedisClient(config.redisTopology, { connectionName: 'dirsync-api', failFast: true });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
   const { queueConnection, syncQueue, reconcileQueue, indexQueue } = await openQueues(
     config,
@@ -140,6 +190,7 @@ export async function startIngestApi(
     );
   }
   const quarantine = await watchQuarantine(health);
+  const replicaAck = await openReplicaAck(config, logger, options, engine);
   const startReconcile = createReconcileTrigger(config, reconcileQueue);
 
   // Preview reads the target: without credentials there is nothing to read.
@@ -150,12 +201,14 @@ export async function startIngestApi(
     logger,
     redis,
     queues: dashboardQueues(syncQueue, reconcileQueue, indexQueue, quarantine.note),
-    ingest: new IngestService({
-      people,
-      queue: syncQueue,
-      schedule: engine.schedule,
-      addTriggers: options.addTriggers,
-    }),
+    ingest:
+      replicaAck ??
+      new IngestService({
+        people,
+        queue: syncQueue,
+        schedule: engine.schedule,
+        addTriggers: options.addTriggers,
+      }),
     timeZone: config.HR_TIMEZONE,
     scheduled: (options) => listScheduled(engine.schedule, options),
     reports,
@@ -190,7 +243,12 @@ export async function startIngestApi(
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await Promise.allSettled([syncQueue.close(), reconcileQueue.close(), indexQueue.close()]);
+        await Promise.allSettled([
+          syncQueue.close(),
+          reconcileQueue.close(),
+          indexQueue.close(),
+          replicaAck?.close(),
+        ]);
         engine.close();
         redis.disconnect();
         queueConnection.disconnect();

@@ -86,3 +86,32 @@ describe('start-up configuration fails closed', () => {
     );
   });
 });
+
+describe('Redis topology at start-up', () => {
+  const unsigned = { ALLOW_UNSIGNED_WEBHOOKS: '1' };
+
+  it('cluster mode refuses a QUEUE_PREFIX without a hash tag, naming it, together with the other problems', () => {
+    const problems = problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:6379' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['QUEUE_PREFIX', 'WEBHOOK_SECRET']);
+    expect(problems.find((p) => p.startsWith('QUEUE_PREFIX'))).toMatch(/hash tag.*\{dirsync\}/);
+    expect(
+      problemsOf({ ...unsigned, REDIS_CLUSTER_NODES: '10.0.0.1:6379', QUEUE_PREFIX: '{dirsync}' }),
+    ).toEqual([]);
+  });
+
+  it('each topology variable chooses the clients the apps build; REDIS_URL keeps its default', () => {
+    expect(loadIngestConfig(unsigned).redisTopology).toEqual({
+      kind: 'standalone',
+      url: 'redis://127.0.0.1:6379',
+    });
+    const sentinel = loadIngestConfig({
+      ...unsigned,
+      REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2:26379',
+      REDIS_SENTINEL_MASTER: 'dirsync',
+      REDIS_MIN_REPLICAS_ACK: '1',
+    });
+    expect(sentinel.redisTopology).toMatchObject({ kind: 'sentinel', masterName: 'dirsync' });
+    expect(sentinel.REDIS_MIN_REPLICAS_ACK).toBe(1);
+    expect(problemsOf({ ...unsigned, REDIS_URL: 'http://x' })[0]).toMatch(/^REDIS_URL: must be a redis:\/\//);
+  });
+});

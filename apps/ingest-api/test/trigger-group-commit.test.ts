@@ -1,5 +1,6 @@
+import { waitUntil } from '@dirsync/harness';
 import { addSyncBatches, createKeys, createSyncQueue, PersonStore } from '@dirsync/sync';
-import { pollUntil, redisTest } from '@dirsync/testing';
+import { redisTest } from '@dirsync/testing';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
 import type { AddTriggers } from '../src/trigger-group-commit.js';
@@ -92,10 +93,10 @@ describe('sync triggers: only newly pending people, committed in groups', () => 
       const store = new PersonStore({ redis, keys: createKeys(prefix) });
       try {
         const lead = postWebhook(api, { id: 'lead', event: 'user.created', data: person('HR-F0') });
-        await pollUntil(
-          async () => calls.length || undefined,
-          10_000,
-          () => 'the first trigger add',
+        await waitUntil(
+          async () => calls.length,
+          (n) => n > 0,
+          { what: 'the first trigger add', timeoutMs: 10_000 },
         );
 
         // Six new people pile up behind the held add; a delivery for the already-pending HR-F0 needs no trigger
@@ -106,13 +107,11 @@ describe('sync triggers: only newly pending people, committed in groups', () => 
         const again = await postWebhook(api, { id: 'again', event: 'user.updated', data: person('HR-F0') });
         expect(again.status).toBe(202);
         expect(calls).toHaveLength(1);
-        await pollUntil(
-          async () => {
-            const states = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => store.get(`HR-F${i}`)));
-            return states.every(Boolean) || undefined;
-          },
-          10_000,
-          () => 'the piled-up deliveries to store their state',
+        await waitUntil(
+          async () =>
+            (await Promise.all([1, 2, 3, 4, 5, 6].map((i) => store.get(`HR-F${i}`)))).every(Boolean),
+          Boolean,
+          { what: 'the piled-up deliveries to store their state', timeoutMs: 10_000 },
         );
         releaseFirst();
 

@@ -6,14 +6,24 @@ import {
   type SyncEngineSettings,
 } from '@dirsync/sync';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
 import type { WorkerMetrics } from './metrics.js';
+
+/**
+ * A person's lock lives half as long as a job's: BullMQ renews a job's lock at half its life, so a dead worker's
+ * job comes back no sooner than half a lock after its last renewal — by then the people it held are free, and
+ * the retried job claims them instead of finding them contended and leaving them to the sweeper.
+ */
+export function personLockTtlMs(config: WorkerConfig): number {
+  // Renewed every second at the most often (person-run.ts): a shorter lock would lapse between renewals.
+  return Math.max(2000, (config.JOB_LOCK_SECONDS * 1000) / 2);
+}
 
 /** The worker's sync engine settings, from its environment. */
 export function workerEngineSettings(
   config: WorkerConfig,
-  redis: Redis,
+  redis: Redis | Cluster,
   logger: Logger,
   hooks: SyncEngineHooks,
 ): SyncEngineSettings {
@@ -33,7 +43,7 @@ export function workerEngineSettings(
     protectedUsers: config.PROTECTED_USERS,
     prehireDays: config.PREHIRE_DAYS,
     hrTimeZone: config.HR_TIMEZONE,
-    lockTtlMs: config.JOB_LOCK_SECONDS * 1000,
+    lockTtlMs: personLockTtlMs(config),
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
     phoneRegion: config.DEFAULT_PHONE_REGION,

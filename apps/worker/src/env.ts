@@ -6,6 +6,7 @@ import {
   envPort,
   loginUrlFor,
   parseEnv,
+  redisTopologyEnv,
   syncEnv,
   targetEnv,
 } from '@dirsync/core';
@@ -14,7 +15,7 @@ import { z } from 'zod';
 
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/;
 
-const schema = z
+const appSchema = z
   .object({
     ...commonEnv,
     ...targetEnv,
@@ -45,10 +46,10 @@ const schema = z
     /** People pending this long without a sync are triggered again by the sweeper (a safety net). */
     SWEEP_STALE_SECONDS: envInt({ default: 600, min: 30, max: 86_400 }),
     /**
-     * Lifetime of a job's lock and of a person's sync lock, renewed while work goes on: how soon the jobs and
-     * people of a crashed worker are picked up again.
+     * Lifetime of a job's lock (a person's sync lock lives half of it), renewed while work goes on: how soon the
+     * jobs and people of a crashed worker are picked up again (within about this long plus a sync).
      */
-    JOB_LOCK_SECONDS: envInt({ default: 30, min: 2, max: 600 }),
+    JOB_LOCK_SECONDS: envInt({ default: 6, min: 2, max: 600 }),
     /** Seconds a SIGTERM waits for in-flight jobs before interrupting them (they go back to the queue). */
     SHUTDOWN_GRACE_SECONDS: envInt({ default: 25, min: 0, max: 600 }),
   })
@@ -85,6 +86,9 @@ const schema = z
     ...env,
     GENESYS_LOGIN_URL: loginUrlFor(env.GENESYS_BASE_URL, env.GENESYS_LOGIN_URL),
   }));
+
+// The Redis variables are checked together with the app's own, so every bad variable is reported at once.
+const schema = z.intersection(appSchema, redisTopologyEnv);
 
 export type WorkerConfig = z.output<typeof schema>;
 

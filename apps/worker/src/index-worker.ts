@@ -1,8 +1,8 @@
 import { QUEUES } from '@dirsync/contracts';
-import { createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
+import { createRedisClient, type Logger, withoutQuotedValues } from '@dirsync/core';
 import type { SyncEngine } from '@dirsync/sync';
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
 
 export interface RunningIndexWorker {
@@ -28,14 +28,14 @@ function createIndexProcessor(engine: SyncEngine, logger: Logger) {
 /** The directory index queue's consumer (one build at a time across every process). */
 export async function startIndexWorker(
   config: WorkerConfig,
-  deps: { redis: Redis; engine: SyncEngine; logger: Logger; workerName: string },
+  deps: { redis: Redis | Cluster; engine: SyncEngine; logger: Logger; workerName: string },
 ): Promise<RunningIndexWorker> {
   const { logger, engine } = deps;
   const queue = new Queue(QUEUES.directoryIndex, { connection: deps.redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', (error) => logger.warn('directory index queue error', { err: error }));
   await queue.setGlobalConcurrency(1);
   // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
-  const connection = createRedis(config.REDIS_URL, {
+  const connection = createRedisClient(config.redisTopology, {
     connectionName: `dirsync-worker-index:${deps.workerName}`,
   });
   const worker = new Worker(QUEUES.directoryIndex, createIndexProcessor(engine, logger), {

@@ -1,8 +1,8 @@
 import { JOBS, QUEUES } from '@dirsync/contracts';
-import { createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
+import { createRedisClient, type Logger, withoutQuotedValues } from '@dirsync/core';
 import type { SyncEngine } from '@dirsync/sync';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
 import { createReconcileProcessor } from './reconcile-processor.js';
 
@@ -15,14 +15,14 @@ export interface RunningReconcileWorker {
 /** The reconcile queue's consumer (one run at a time across every process) and its optional cron schedule. */
 export async function startReconcileWorker(
   config: WorkerConfig,
-  deps: { redis: Redis; engine: SyncEngine; logger: Logger; workerName: string },
+  deps: { redis: Redis | Cluster; engine: SyncEngine; logger: Logger; workerName: string },
 ): Promise<RunningReconcileWorker> {
   const { logger } = deps;
   const queue = new Queue(QUEUES.reconcile, { connection: deps.redis, prefix: config.QUEUE_PREFIX });
   queue.on('error', (error) => logger.warn('reconcile queue error', { err: error }));
   await queue.setGlobalConcurrency(1);
   // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
-  const connection = createRedis(config.REDIS_URL, {
+  const connection = createRedisClient(config.redisTopology, {
     connectionName: `dirsync-worker-reconcile:${deps.workerName}`,
   });
   const worker = new Worker(

@@ -1,8 +1,8 @@
 import { JOBS, QUEUES } from '@dirsync/contracts';
-import { createRedis, type Logger, withoutQuotedValues } from '@dirsync/core';
+import { createRedisClient, type Logger, withoutQuotedValues } from '@dirsync/core';
 import type { SyncEngine } from '@dirsync/sync';
 import { type Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { WorkerConfig } from './env.js';
 import type { WorkerMetrics } from './metrics.js';
 import { createSyncProcessor } from './sync-processor.js';
@@ -18,7 +18,7 @@ export async function startSyncWorker(
     workerName: string;
     signal: AbortSignal;
   },
-): Promise<{ worker: Worker; connection: Redis }> {
+): Promise<{ worker: Worker; connection: Redis | Cluster }> {
   const { engine, queue, metrics, logger, workerName } = deps;
   const runSyncJob = createSyncProcessor({
     runner: engine.batches,
@@ -30,7 +30,7 @@ export async function startSyncWorker(
     reportMissingManagers: () => engine.reportMissingManagers(),
   });
   // BullMQ treats a connection passed as an instance as shared and never closes it: close() does.
-  const syncConnection = createRedis(config.REDIS_URL, {
+  const syncConnection = createRedisClient(config.redisTopology, {
     connectionName: `dirsync-worker-blocking:${workerName}`,
   });
   const worker = new Worker(
@@ -46,7 +46,8 @@ export async function startSyncWorker(
       // queue.rateLimit() (on a 429) stops every worker from starting jobs.
       limiter: { max: 10_000, duration: 1000 },
       lockDuration: config.JOB_LOCK_SECONDS * 1000,
-      stalledInterval: config.JOB_LOCK_SECONDS * 1000,
+      // A crashed worker's job is found within a second or so of its lock expiring (one cheap script per check).
+      stalledInterval: Math.max(1000, (config.JOB_LOCK_SECONDS * 1000) / 6),
       maxStalledCount: 3,
     },
   );
@@ -66,11 +67,18 @@ export async function startSyncWorker(
     });
   });
 
-  await queue.upsertJobScheduler(
-    'sweep',
-    { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
-    { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
+  const scheduleSweep = () =>
+    queue.upsertJobScheduler(
+      'sweep',
+      { every: config.SWEEP_INTERVAL_SECONDS * 1000 },
+      { name: JOBS.sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  await scheduleSweep();
+  // A failover can lose the scheduler's next run (written to the old primary only), and the sweeper is what
+  // re-triggers people whose jobs were lost with it: set the schedule again whenever the connection comes back.
+  syncConnection.on('ready', () => {
+    scheduleSweep().catch((error: unknown) => logger.warn('sweep schedule not renewed', { err: error }));
+  });
 
   return { worker, connection: syncConnection };
 }

@@ -1,4 +1,4 @@
-import { createLogger, createRedis, type Logger } from '@dirsync/core';
+import { createLogger, createRedisClient, type Logger } from '@dirsync/core';
 import { createSyncEngine, createSyncQueue } from '@dirsync/sync';
 import { workerEngineHooks, workerEngineSettings } from './engine-settings.js';
 import type { WorkerConfig } from './env.js';
@@ -34,7 +34,7 @@ export async function startWorker(
     options.logger ?? createLogger({ level: config.LOG_LEVEL, defaultMeta: { service: 'worker' } });
 
   const workerName = options.name ?? `worker-${process.pid}`;
-  const redis = createRedis(config.REDIS_URL, { connectionName: `dirsync-worker:${workerName}` });
+  const redis = createRedisClient(config.redisTopology, { connectionName: `dirsync-worker:${workerName}` });
   redis.on('error', (error) => logger.warn('redis connection error', { err: error }));
   const metrics = createWorkerMetrics();
   const queue = createSyncQueue({ connection: redis, prefix: config.QUEUE_PREFIX });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { envHttpUrl, envInt, envList, envLogLevel, envRedisUrl, envString, unsetIfEmpty } from './env.js';
+import { envHttpUrl, envInt, envList, envLogLevel, envString, unsetIfEmpty } from './env.js';
 import { envDurationMs } from './env-duration.js';
 
 /**
  * Environment fragments shared by the apps (contract, "Environment"). Each app composes its own schema from these
- * and parses it once at start-up; packages never read `process.env`.
+ * (and `redisTopologyEnv`, which owns `REDIS_URL` and the other Redis variables) and parses it once at start-up;
+ * packages never read `process.env`.
  */
 
 export const commonEnv = {
@@ -14,7 +15,6 @@ export const commonEnv = {
       .enum(['production', 'development', 'test'], { error: 'must be production, development or test' })
       .default('development'),
   ),
-  REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.preprocess(
     unsetIfEmpty,
     z

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pollUntil, RedisClusterSet } from '@dirsync/testing';
+import { RedisClusterSet, waitUntil } from '@dirsync/testing';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +19,10 @@ describe('on a Redis Cluster (three primaries)', () => {
     const client = createRedisClient(topology, options) as Cluster;
     client.on('error', () => {});
     clients.push(client);
-    await pollUntil(
+    await waitUntil(
       async () => (client.status === 'ready' ? true : undefined),
-      10_000,
-      () => 'no connection',
+      (value) => value !== undefined,
+      { what: 'a ready connection', timeoutMs: 10_000, intervalMs: 50, retryErrors: true },
     );
     return client;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pollUntil, RedisSentinelSet } from '@dirsync/testing';
+import { RedisSentinelSet, waitUntil } from '@dirsync/testing';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -21,10 +21,10 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
   /** A fail-fast client refuses commands until connected, as the API does before it listens. */
   async function connected(topologyOptions: { connectionName?: string; failFast?: boolean }) {
     const client = track(createRedisClient(set.topology, topologyOptions));
-    await pollUntil(
+    await waitUntil(
       async () => (client.status === 'ready' ? true : undefined),
-      10_000,
-      () => 'no connection',
+      (value) => value !== undefined,
+      { what: 'a ready connection', timeoutMs: 10_000, intervalMs: 50, retryErrors: true },
     );
     return client;
   }
@@ -132,10 +132,10 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
       await queue.close();
     });
     const before = await queue.add('before', { n: 1 });
-    await pollUntil(
+    await waitUntil(
       async () => completed.has(String(before.id)) || undefined,
-      10_000,
-      () => 'job before',
+      (value) => value !== undefined,
+      { what: 'job before', timeoutMs: 10_000, intervalMs: 50, retryErrors: true },
     );
 
     const former = await set.primary();
@@ -146,7 +146,7 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
 
     // A fail-fast client refuses commands during the gap, then works again by itself.
     const writes = { refused: 0 };
-    await pollUntil(
+    await waitUntil(
       async () => {
         try {
           await failFast.set(`${prefix}:after`, 'written');
@@ -156,8 +156,13 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
           return undefined;
         }
       },
-      20_000,
-      () => 'the fail-fast client did not write again after the failover',
+      (value) => value !== undefined,
+      {
+        what: 'the fail-fast client did not write again after the failover',
+        timeoutMs: 20_000,
+        intervalMs: 50,
+        retryErrors: true,
+      },
     );
     const recoveredMs = Date.now() - killedAt;
     const promoted = await set.waitForPromotion(former.port, 5_000);
@@ -167,15 +172,20 @@ describe('through Sentinel (a primary, two replicas, three sentinels)', () => {
     await expect(queued).resolves.toBe('OK');
 
     // The worker resumes by itself: a job added after the promotion runs.
-    const after = await pollUntil(
-      async () => queue.add('after', { n: 2 }).catch(() => undefined),
-      10_000,
-      () => 'the queue did not accept a job after the failover',
+    const after = await waitUntil(
+      () => queue.add('after', { n: 2 }),
+      (value) => value !== undefined,
+      {
+        what: 'the queue to accept a job after the failover',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        retryErrors: true,
+      },
     );
-    await pollUntil(
+    await waitUntil(
       async () => completed.has(String(after.id)) || undefined,
-      15_000,
-      () => 'job after',
+      (value) => value !== undefined,
+      { what: 'job after', timeoutMs: 15_000, intervalMs: 50, retryErrors: true },
     );
 
     const onPromoted = track(new Redis(promoted.url));

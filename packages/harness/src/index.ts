@@ -3,19 +3,22 @@ export { describeCheckout } from './checkout.js';
 export { ensurePrivateDir, readEnvFile, writePrivateEnvFile } from './env-file.js';
 export { findFreePort } from './free-port.js';
 export {
+  HOW_TO_INSTALL_REDIS,
+  hasRedisServerBinary,
+  launchRedisServer,
+  requireRedisBinaries,
+} from './launch-redis-server.js';
+export {
   ManagedProcess,
   type ProcessExit,
   type ProcessOutput,
   type StartProcessOptions,
   type StoppedProcess,
 } from './managed-process.js';
+export { pingRedis, waitForRedis } from './ping-redis.js';
 export { type ExitRecord, ProcessGroup, type ProcessGroupOptions } from './process-group.js';
-export {
-  HOW_TO_INSTALL_REDIS,
-  hasRedisServerBinary,
-  pingRedis,
-  RedisServer,
-  type RedisServerOptions,
-  waitForRedis,
-} from './redis-server.js';
+export { RedisClusterSet, type RedisClusterSetOptions } from './redis-cluster-set.js';
+export { RedisNode } from './redis-node.js';
+export { RedisSentinelSet, type RedisSentinelSetOptions } from './redis-sentinel-set.js';
+export { RedisServer, type RedisServerOptions } from './redis-server.js';
 export { httpOk, type WaitOptions, waitUntil } from './wait-until.js';

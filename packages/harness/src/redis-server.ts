@@ -1,47 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { findFreePort } from './free-port.js';
-import { ManagedProcess, type ProcessOutput, type StoppedProcess } from './managed-process.js';
-
-/** What to tell someone who has no `redis-server`. */
-export const HOW_TO_INSTALL_REDIS =
-  'apt install redis-server | brew install redis | https://redis.io/docs/latest/operate/oss_and_stack/install/';
-
-/** True when `redis-server` can be started from PATH. */
-export function hasRedisServerBinary(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** True when a Redis answers PING at `url` (credentials in the URL are used) within `timeoutMs`. */
-export async function pingRedis(url: string, timeoutMs = 1000): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: timeoutMs,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** Resolves once `url` answers PING, or rejects after `timeoutMs`. */
-export async function waitForRedis(url: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pingRedis(url))) {
-    if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { HOW_TO_INSTALL_REDIS, hasRedisServerBinary, launchRedisServer } from './launch-redis-server.js';
+import type { ManagedProcess, ProcessOutput, StoppedProcess } from './managed-process.js';
 
 export interface RedisServerOptions {
   port?: number;
@@ -110,20 +72,7 @@ export class RedisServer {
     args.push('--daemonize', 'no', '--maxmemory-policy', 'noeviction');
     args.push('--appendonly', this.fsync ? 'yes' : 'no');
     if (this.fsync) args.push('--appendfsync', this.fsync);
-    const child = new ManagedProcess({
-      name: 'redis',
-      command: 'redis-server',
-      args,
-      env: { PATH: process.env.PATH },
-      output: this.output,
-    });
-    this.current = child;
-    const deadline = Date.now() + 10_000;
-    while (!(await pingRedis(this.url))) {
-      if (!child.running) throw new Error(`redis-server exited on start:\n${child.tail()}`);
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer at ${this.url} within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    this.current = await launchRedisServer({ args, url: this.url, output: this.output });
   }
 
   /** Stops the process; SIGKILL simulates a crash, SIGTERM a clean shutdown. */

@@ -5,6 +5,8 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Checked between probes: a reason here (e.g. "the process exited") stops the wait at once. */
   failed?: () => string | undefined;
+  /** A probe that throws counts as "not yet" (its last error goes into the timeout message) instead of failing. */
+  retryErrors?: boolean;
 }
 
 /**
@@ -18,17 +20,28 @@ export async function waitUntil<T>(
 ): Promise<T> {
   const what = options.what ?? 'a condition';
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  let last = await probe();
-  while (!done(last)) {
+  let lastError: unknown;
+  const attempt = async (): Promise<{ value: T } | undefined> => {
+    if (!options.retryErrors) return { value: await probe() };
+    try {
+      return { value: await probe() };
+    } catch (error) {
+      lastError = error;
+      return undefined;
+    }
+  };
+  let last = await attempt();
+  while (!last || !done(last.value)) {
     const failure = options.failed?.();
     if (failure) throw new Error(`${what}: ${failure}`);
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 1000)}`);
+      const seen = last ? JSON.stringify(last.value)?.slice(0, 1000) : `error ${String(lastError)}`;
+      throw new Error(`timed out waiting for ${what}; last: ${seen}`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
-    last = await probe();
+    last = await attempt();
   }
-  return last;
+  return last.value;
 }
 
 /** True when `url` answers a GET with a 2xx within a second. */

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { appendAuditLine } from './append-audit-line.js';
 import type { Report } from './model.js';
 
 export interface ReportStoreOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Key prefix (`QUEUE_PREFIX`). */
   prefix: string;
   retentionDays: number;
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 
 /** Reports in Redis (one key each, expiring after the retention, indexed newest first) and in the audit log. */
 export class ReportStore {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly indexKey: string;
   private readonly prefix: string;
   private readonly retentionMs: number;

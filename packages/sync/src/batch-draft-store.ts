@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Discrepancy, PersonResult } from '@dirsync/reports';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 /** What a batch knows of one person so far: their result, or that another sync covered them. */
@@ -27,10 +27,10 @@ const DRAFT_TTL_SECONDS = 7 * 86_400;
  * the last run stopped instead of counting anyone twice.
  */
 export class BatchDraftStore {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

@@ -1,5 +1,5 @@
 import type { ScimUser } from '@dirsync/scim';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** One user of the target as the index knows it. */
 export interface IndexedUser {
@@ -39,14 +39,14 @@ const PRUNE_SCAN_COUNT = 500;
  * so a cold person costs one write instead of a lookup and a write. Trusted only while younger than `maxAgeMs`.
  */
 export class DirectoryIndex {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   readonly maxAgeMs: number;
   private readonly usersKey: string;
   private readonly byExternalIdKey: string;
   private readonly byUserNameKey: string;
   private readonly metaKey: string;
 
-  constructor(options: { redis: Redis; prefix: string; maxAgeMs: number }) {
+  constructor(options: { redis: Redis | Cluster; prefix: string; maxAgeMs: number }) {
     this.redis = options.redis;
     this.maxAgeMs = options.maxAgeMs;
     this.usersKey = `${options.prefix}:dirindex:users`;

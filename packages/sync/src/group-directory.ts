@@ -1,5 +1,5 @@
 import type { ScimGroupRef } from '@dirsync/scim';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RequestContext } from './sync-ports.js';
 import type { TargetCaller } from './target-caller.js';
 
@@ -26,7 +26,7 @@ export class GroupDirectory {
   private readonly missing = new Map<string, number>();
   private readonly pending = new Map<string, Promise<ScimGroupRef | undefined>>();
 
-  constructor(private readonly options: { redis: Redis; key: string; now?: () => number }) {}
+  constructor(private readonly options: { redis: Redis | Cluster; key: string; now?: () => number }) {}
 
   /** The group of this name, or undefined when Genesys has none. Lookups go through `caller` (budget, 429s). */
   async resolve(name: string, target: GroupTarget, caller: TargetCaller): Promise<ScimGroupRef | undefined> {

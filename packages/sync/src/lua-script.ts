@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** A Lua script run by SHA, loaded on first use or after a Redis restart (NOSCRIPT). */
 export class LuaScript {
@@ -12,7 +12,7 @@ export class LuaScript {
   }
 
   async run<T = unknown>(
-    redis: Redis,
+    redis: Redis | Cluster,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<T> {

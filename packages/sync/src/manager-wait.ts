@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 /** One person waiting for their manager. */
@@ -26,10 +26,10 @@ export interface ManagerWaitClock {
 
 /** The wait clock in Redis: a ZSET of since-times (`+inf` once reported) and a hash of who waits for whom. */
 export class RedisManagerWaitClock implements ManagerWaitClock {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

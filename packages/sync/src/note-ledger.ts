@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 /** Remembers which once-only notes were reported, so a report says a thing once, not at every sync. */
@@ -14,10 +14,10 @@ const NOTE_TTL_SECONDS = 365 * 86_400;
 
 /** The ledger in Redis: one marker key per person and topic. */
 export class RedisNoteLedger implements NoteLedger {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

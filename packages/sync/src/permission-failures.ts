@@ -1,5 +1,5 @@
 import { ScimError } from '@dirsync/scim';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 /** What an authorization refusal means for the sync. */
@@ -37,10 +37,10 @@ export function isWriteForbidden(error: unknown): error is ScimError {
  * oldest first (the write quarantine's probe re-sends the oldest one's write).
  */
 export class DeniedWrites {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

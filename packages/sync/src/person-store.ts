@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deriveId, hashJson } from '@dirsync/contracts';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { IdempotencyConflictError } from './idempotency-conflict.js';
 import { keepHrFields } from './kept-hr-fields.js';
 import type { SyncKeys } from './keys.js';
@@ -53,14 +53,14 @@ export interface PersonLock {
  * state here, so events can be coalesced, retried and re-delivered without ever being lost or applied out of order.
  */
 export class PersonStore implements ManagerWaitlist {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly lockTtlMs: number;
   private readonly retentionMs: number;
   private readonly keptFields: ReadonlySet<string> | undefined;
 
   constructor(options: {
-    redis: Redis;
+    redis: Redis | Cluster;
     keys: SyncKeys;
     lockTtlMs?: number;
     retentionMs?: number;
@@ -72,6 +72,13 @@ export class PersonStore implements ManagerWaitlist {
     this.keptFields = options.keptFields;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? DEFAULT_PERSON_STATE_RETENTION_MS;
+  }
+
+  /** The same store over another connection (one whose writes a caller then confirms with `WAIT`). */
+  onConnection(redis: Redis | Cluster): PersonStore {
+    const copy: PersonStore = Object.create(PersonStore.prototype);
+    Object.assign(copy, this, { redis });
+    return copy;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 /** A value the target refused for one attribute of one person. */
@@ -30,10 +30,10 @@ const TTL_SECONDS = 30 * 86_400;
 
 /** Remembered refusals in one Redis hash per person (SCIM path → JSON), kept as long as the target cache. */
 export class RefusalStore implements RefusalMemory {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

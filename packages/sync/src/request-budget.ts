@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { sleep } from '@dirsync/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 import { LuaScript } from './lua-script.js';
 
@@ -53,7 +53,7 @@ interface Reservation {
 }
 
 export interface RequestBudgetOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   keys: SyncKeys;
   /** Requests allowed in any window, all processes together (`SCIM_RATE_LIMIT_PER_MINUTE`). */
   limit: number;
@@ -73,7 +73,7 @@ export const DEFAULT_BUDGET_WINDOW_MS = 61_000;
  * window, and nobody at all while the target has asked us to back off (429 `Retry-After`).
  */
 export class RequestBudget {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly limit: number;
   readonly windowMs: number;

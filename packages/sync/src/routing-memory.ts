@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RoutingKind } from './routing-skills.js';
 
 /** Per kind: the names dirsync added itself, and the names the target refused for one HR list. */
@@ -21,7 +21,7 @@ const empty = (): RoutingRecollection => ({ added: {}, refused: {} });
  * itself are ever changed or removed, so it must remember them for as long as the person exists.
  */
 export class RedisRoutingMemory implements RoutingMemory {
-  constructor(private readonly options: { redis: Redis; key: (externalId: string) => string }) {}
+  constructor(private readonly options: { redis: Redis | Cluster; key: (externalId: string) => string }) {}
 
   async get(externalId: string): Promise<RoutingRecollection> {
     const raw = await this.options.redis.get(this.options.key(externalId));

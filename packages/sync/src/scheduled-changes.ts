@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deriveId, hashJson } from '@dirsync/contracts';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import {
   type ChangeSet,
   type ChangeStage,
@@ -51,14 +51,19 @@ const MEMBER_SEP = '|';
  * then committed, so it takes effect exactly once whoever applies it and however often they crash.
  */
 export class ScheduledChanges implements PrehireReader {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly prehireDays: number;
 
-  constructor(options: { redis: Redis; keys: SyncKeys; prehireDays?: number }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys; prehireDays?: number }) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.prehireDays = options.prehireDays ?? 0;
+  }
+
+  /** The same schedule over another connection (one whose writes a caller then confirms with `WAIT`). */
+  onConnection(redis: Redis | Cluster): ScheduledChanges {
+    return new ScheduledChanges({ redis, keys: this.keys, prehireDays: this.prehireDays });
   }
 
   /**

@@ -2,7 +2,7 @@ import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
 import type { Report, ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { BatchRunner } from './batch-runner.js';
 import type { DirectoryIndex } from './directory-index.js';
 import type { DirectoryIndexBuilder } from './directory-index-builder.js';
@@ -36,7 +36,7 @@ export interface SyncEngineHooks {
 /** Everything the engine needs; the apps map their environment onto it. */
 export interface SyncEngineSettings {
   /** The command connection; the host owns it and closes it after the engine. */
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Key prefix of every engine key (`QUEUE_PREFIX`). */
   prefix: string;
   target: TargetSettings;

@@ -1,5 +1,5 @@
 import type { ScimUser } from '@dirsync/scim';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 import type { TargetBaseline } from './target-baseline.js';
 
@@ -44,10 +44,10 @@ const MISSING_TTL_SECONDS = 300;
  * `If-Match` and no lookup. A stale entry is harmless: the version check fails and the sync re-reads.
  */
 export class TargetCache {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
 
-  constructor(options: { redis: Redis; keys: SyncKeys }) {
+  constructor(options: { redis: Redis | Cluster; keys: SyncKeys }) {
     this.redis = options.redis;
     this.keys = options.keys;
   }

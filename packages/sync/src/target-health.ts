@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SyncKeys } from './keys.js';
 
 export interface Quarantine {
@@ -12,7 +12,7 @@ export interface Quarantine {
 }
 
 export interface TargetHealthOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   keys: SyncKeys;
   /** How long the target may fail (5xx, network) without a single success before the sync is quarantined. */
   serverFailureWindowMs: number;
@@ -25,7 +25,7 @@ export interface TargetHealthOptions {
  * Shared through Redis: one process's success clears the failure streak of all.
  */
 export class TargetHealth {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   private readonly windowMs: number;
   private readonly onQuarantine: TargetHealthOptions['onQuarantine'];

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventType, HrRecord } from '@dirsync/contracts';
-import { pollUntil, redisTest } from '@dirsync/testing';
+import { waitUntil } from '@dirsync/harness';
+import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
 import { ingestEffective } from '../src/effective-intake.js';
 import type { ScheduleRunner } from '../src/schedule-runner.js';
@@ -106,10 +107,10 @@ describe('effective-dated changes', () => {
           t0,
         );
         runner.start();
-        const appliedAt = await pollUntil(
+        const appliedAt = await waitUntil(
           async () => ((await h.engine.people.get('HR-9'))?.active === false ? Date.now() : undefined),
-          10_000,
-          () => 'the scheduled deactivation was not applied',
+          (at) => at !== undefined,
+          { what: 'the scheduled deactivation to be applied', timeoutMs: 10_000 },
         );
         expect(appliedAt).toBeGreaterThanOrEqual(due);
         expect(await redis.zcard(`${prefix}:sched-due`)).toBe(0);

@@ -1,13 +1,15 @@
 export {
   findFreePort,
   hasRedisServerBinary,
+  RedisClusterSet,
+  type RedisClusterSetOptions,
+  RedisNode,
+  RedisSentinelSet,
+  type RedisSentinelSetOptions,
   RedisServer,
   type RedisServerOptions,
   waitForRedis,
+  waitUntil,
 } from '@dirsync/harness';
-export { pollUntil } from './poll-until.js';
 export { HOW_TO_GET_REDIS, type ProvidedRedis, provideRedis } from './provide-redis.js';
-export { RedisClusterSet, type RedisClusterSetOptions } from './redis-cluster-set.js';
-export { RedisProcess } from './redis-process.js';
-export { RedisSentinelSet, type RedisSentinelSetOptions } from './redis-sentinel-set.js';
 export { deleteKeysWithPrefix, type RedisFixtures, redisTest, uniquePrefix } from './redis-test.js';

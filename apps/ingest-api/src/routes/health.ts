@@ -1,8 +1,8 @@
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 
-export function healthRouter(deps: { redis: Redis; registry: Registry }): Router {
+export function healthRouter(deps: { redis: Redis | Cluster; registry: Registry }): Router {
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

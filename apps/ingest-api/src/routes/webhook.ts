@@ -1,7 +1,7 @@
-import type { Logger } from '@dirsync/core';
+import { type Logger, ReplicationTimeoutError } from '@dirsync/core';
 import { IdempotencyConflictError } from '@dirsync/sync';
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { ApiError, serviceUnavailable } from '../api-error.js';
+import { ApiError, replicasUnavailable, serviceUnavailable } from '../api-error.js';
 import { validateWebhookBody, validateWebhookId } from '../event-validation.js';
 import type { IngestService } from '../ingest-service.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -64,7 +64,8 @@ function idempotencyConflict(error: IdempotencyConflictError, batch: boolean): A
 
 export function webhookRouter(deps: {
   verifier: SignatureVerifier;
-  ingest: IngestService;
+  /** The intake: an IngestService, or a ReplicaAck in front of them when replicas must confirm. */
+  ingest: Pick<IngestService, 'accept'>;
   metrics: ApiMetrics;
   logger: Logger;
   timeZone?: string | undefined;
@@ -100,6 +101,7 @@ export function webhookRouter(deps: {
         } catch (error) {
           if (isRedisUnavailable(error)) throw serviceUnavailable(error);
           if (error instanceof IdempotencyConflictError) throw idempotencyConflict(error, batch);
+          if (error instanceof ReplicationTimeoutError) throw replicasUnavailable(error);
           throw error;
         }
         deps.metrics.enqueueSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '@dirsync/harness';
 import { Redis } from 'ioredis';
-import { pollUntil } from './poll-until.js';
-import { RedisProcess, requireRedisBinaries } from './redis-process.js';
+import { findFreePort } from './free-port.js';
+import { requireRedisBinaries } from './launch-redis-server.js';
+import { RedisNode } from './redis-node.js';
+import { waitUntil } from './wait-until.js';
 
 export interface RedisSentinelSetOptions {
   /** Master name the sentinels monitor (default `dirsync-test`). */
@@ -30,16 +31,16 @@ export class RedisSentinelSet {
   readonly masterName: string;
   readonly dir: string;
   /** Data nodes; the first started as primary (see `primary()` for the current one). */
-  readonly dataNodes: RedisProcess[];
-  readonly sentinelNodes: RedisProcess[];
+  readonly dataNodes: RedisNode[];
+  readonly sentinelNodes: RedisNode[];
   readonly password: string | undefined;
   readonly sentinelPassword: string | undefined;
 
   private constructor(
     options: RedisSentinelSetOptions & { masterName: string },
     dir: string,
-    dataNodes: RedisProcess[],
-    sentinelNodes: RedisProcess[],
+    dataNodes: RedisNode[],
+    sentinelNodes: RedisNode[],
   ) {
     this.masterName = options.masterName;
     this.password = options.password;
@@ -89,7 +90,7 @@ export class RedisSentinelSet {
       for (let i = 0; i < sentinelCount; i++) {
         const port = await findFreePort();
         set.sentinelNodes.push(
-          await RedisProcess.start({
+          await RedisNode.start({
             port,
             configFile: path.join(dir, `sentinel-${port}.conf`),
             config: sentinelConfig,
@@ -106,8 +107,8 @@ export class RedisSentinelSet {
     }
   }
 
-  private startDataNode(port: number, config: string[]): Promise<RedisProcess> {
-    return RedisProcess.start({
+  private startDataNode(port: number, config: string[]): Promise<RedisNode> {
+    return RedisNode.start({
       port,
       configFile: path.join(this.dir, `redis-${port}.conf`),
       config: [...config, `dbfilename dump-${port}.rdb`],
@@ -141,14 +142,14 @@ export class RedisSentinelSet {
   }
 
   /** The data node on `port`. */
-  node(port: number): RedisProcess {
+  node(port: number): RedisNode {
     const node = this.dataNodes.find((n) => n.port === port);
     if (!node) throw new Error(`no data node on port ${port}`);
     return node;
   }
 
   /** The primary as the sentinels' majority reports it now. */
-  async primary(): Promise<RedisProcess> {
+  async primary(): Promise<RedisNode> {
     const answers = await Promise.all(
       this.sentinelNodes.filter((s) => s.running).map((s) => this.askSentinel(s, 'get-master-addr-by-name')),
     );
@@ -162,20 +163,22 @@ export class RedisSentinelSet {
    * Resolves with the new primary once the sentinels have promoted a node other than `formerPort` and that node
    * answers as primary; rejects after `timeoutMs`.
    */
-  async waitForPromotion(formerPort: number, timeoutMs = 30_000): Promise<RedisProcess> {
-    return pollUntil(
+  async waitForPromotion(formerPort: number, timeoutMs = 30_000): Promise<RedisNode> {
+    const promoted = await waitUntil(
       async () => {
         const primary = await this.primary();
         if (primary.port === formerPort || !primary.running) return undefined;
         return (await this.roleOf(primary)) === 'master' ? primary : undefined;
       },
-      timeoutMs,
-      () => `no replica of ${formerPort} was promoted`,
+      (value) => value !== undefined,
+      { what: `a replica of ${formerPort} to be promoted`, timeoutMs, intervalMs: 50, retryErrors: true },
     );
+    if (!promoted) throw new Error(`no replica of ${formerPort} was promoted`);
+    return promoted;
   }
 
   /** `master` or `slave`, as the node itself says (`ROLE`). */
-  async roleOf(node: RedisProcess): Promise<string> {
+  async roleOf(node: RedisNode): Promise<string> {
     const client = this.connect(node.url);
     try {
       const role = (await client.call('ROLE')) as unknown[];
@@ -185,7 +188,7 @@ export class RedisSentinelSet {
     }
   }
 
-  private async askSentinel(sentinel: RedisProcess, ...args: string[]): Promise<unknown> {
+  private async askSentinel(sentinel: RedisNode, ...args: string[]): Promise<unknown> {
     const client = this.connect(sentinel.url);
     try {
       return await client.call('SENTINEL', ...args, this.masterName);
@@ -207,7 +210,7 @@ export class RedisSentinelSet {
   async waitUntilSettled(timeoutMs = 30_000): Promise<void> {
     const sentinels = this.sentinelNodes.filter((s) => s.running);
     const replicas = this.dataNodes.filter((n) => n.running).length - 1;
-    await pollUntil(
+    await waitUntil(
       async () => {
         for (const sentinel of sentinels) {
           const master = fieldsOf((await this.askSentinel(sentinel, 'master')) as string[]);
@@ -222,9 +225,13 @@ export class RedisSentinelSet {
         }
         return true;
       },
-      timeoutMs,
-      () =>
-        `the Sentinel set did not settle (${replicas} healthy replicas, ${sentinels.length} sentinels aware)`,
+      (value) => value !== undefined,
+      {
+        what: `the Sentinel set to settle (${replicas} healthy replicas, ${sentinels.length} sentinels aware)`,
+        timeoutMs: timeoutMs,
+        intervalMs: 50,
+        retryErrors: true,
+      },
     );
   }
 

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from '@dirsync/harness';
 import { Redis } from 'ioredis';
-import { pollUntil } from './poll-until.js';
-import { RedisProcess, requireRedisBinaries } from './redis-process.js';
+import { findFreePort } from './free-port.js';
+import { requireRedisBinaries } from './launch-redis-server.js';
+import { RedisNode } from './redis-node.js';
+import { waitUntil } from './wait-until.js';
 
 const run = promisify(execFile);
 
@@ -24,7 +25,7 @@ export interface RedisClusterSetOptions {
  */
 export class RedisClusterSet {
   readonly dir: string;
-  readonly nodeProcesses: RedisProcess[];
+  readonly nodeProcesses: RedisNode[];
   readonly password: string | undefined;
 
   private constructor(dir: string, password: string | undefined) {
@@ -44,7 +45,7 @@ export class RedisClusterSet {
         // The bus port defaults to port + 10000, which nobody checked was free.
         const busPort = await findFreePort();
         set.nodeProcesses.push(
-          await RedisProcess.start({
+          await RedisNode.start({
             port,
             configFile: path.join(dir, `redis-${port}.conf`),
             config: [
@@ -106,7 +107,7 @@ export class RedisClusterSet {
   }
 
   private async waitUntilReady(timeoutMs: number): Promise<void> {
-    await pollUntil(
+    await waitUntil(
       async () => {
         for (const node of this.nodeProcesses) {
           const client = new Redis(node.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -121,8 +122,8 @@ export class RedisClusterSet {
         }
         return true;
       },
-      timeoutMs,
-      () => 'the cluster did not reach cluster_state:ok on every node',
+      (value) => value !== undefined,
+      { what: 'cluster_state:ok on every node', timeoutMs: timeoutMs, intervalMs: 50, retryErrors: true },
     );
   }
 
