@@ -1,4 +1,4 @@
-import type { Logger } from '@dirsync/core';
+import { type Logger, sharedEngineSettings } from '@dirsync/core';
 import {
   addSyncBatches,
   type Quarantine,
@@ -28,30 +28,12 @@ export function workerEngineSettings(
   hooks: SyncEngineHooks,
 ): SyncEngineSettings {
   return {
+    ...sharedEngineSettings(config),
     redis,
-    prefix: config.QUEUE_PREFIX,
-    target: {
-      baseUrl: config.GENESYS_BASE_URL,
-      loginUrl: config.GENESYS_LOGIN_URL,
-      scimBasePath: config.SCIM_BASE_PATH,
-      clientId: config.GENESYS_CLIENT_ID,
-      clientSecret: config.GENESYS_CLIENT_SECRET,
-    },
-    requestsPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
-    mappingFile: config.MAPPING_FILE,
-    policyFile: config.POLICY_FILE,
-    protectedUsers: config.PROTECTED_USERS,
-    prehireDays: config.PREHIRE_DAYS,
-    hrTimeZone: config.HR_TIMEZONE,
     lockTtlMs: personLockTtlMs(config),
     quietPeriodMs: config.SYNC_SETTLE_MS,
     targetFailureWindowMs: config.TARGET_FAILURE_WINDOW_SECONDS * 1000,
-    phoneRegion: config.DEFAULT_PHONE_REGION,
     authQuarantineAfterPeople: config.AUTH_QUARANTINE_AFTER_PEOPLE,
-    reportRetentionDays: config.REPORT_RETENTION_DAYS,
-    personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
-    hrFields: config.HR_FIELDS,
-    directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
     auditLogPath: config.AUDIT_LOG,
     reconcile: config.HR_SNAPSHOT
       ? {
@@ -63,8 +45,6 @@ export function workerEngineSettings(
         }
       : undefined,
     userAgent: 'dirsync-worker',
-    managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
-    outOfScope: config.OUT_OF_SCOPE,
     logger,
     hooks,
   };

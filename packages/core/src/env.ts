@@ -61,25 +61,27 @@ export function envHttpUrl(defaultUrl?: string): z.ZodType<string | undefined, u
   );
 }
 
-/** A redis:// or rediss:// URL. */
-export function envRedisUrl(defaultUrl: string) {
+/** A redis:// or rediss:// URL; optional when no default is given. */
+export function envRedisUrl(defaultUrl: string): z.ZodType<string, unknown>;
+export function envRedisUrl(): z.ZodType<string | undefined, unknown>;
+export function envRedisUrl(defaultUrl?: string): z.ZodType<string | undefined, unknown> {
+  const schema = z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'redis:' || u.protocol === 'rediss:';
+        } catch {
+          return false;
+        }
+      },
+      { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' },
+    );
   return z.preprocess(
     unsetIfEmpty,
-    z
-      .string()
-      .trim()
-      .refine(
-        (v) => {
-          try {
-            const u = new URL(v);
-            return u.protocol === 'redis:' || u.protocol === 'rediss:';
-          } catch {
-            return false;
-          }
-        },
-        { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' },
-      )
-      .default(defaultUrl),
+    defaultUrl === undefined ? schema.optional() : schema.default(defaultUrl),
   );
 }
 

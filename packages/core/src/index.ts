@@ -28,5 +28,5 @@ export { hashTagOf, parseHostPortList, type RedisNodeAddress, type RedisTopology
 export { redisTopologyEnv } from './redis-topology-env.js';
 export { ReplicationTimeoutError } from './replication-timeout-error.js';
 export { runService, type StartedService } from './run-service.js';
-export { commonEnv, loginUrlFor, syncEnv, targetEnv } from './service-env.js';
+export { commonEnv, loginUrlFor, sharedEngineSettings, syncEnv, targetEnv } from './service-env.js';
 export { waitForReplicas } from './wait-for-replicas.js';

@@ -1,32 +1,12 @@
 import { z } from 'zod';
-import { envInt } from './env.js';
+import { envInt, envRedisUrl, envString, unsetIfEmpty } from './env.js';
 import { hashTagOf, parseHostPortList, type RedisNodeAddress, type RedisTopology } from './redis-topology.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** An empty variable counts as unset, as shells and compose files often leave `FOO=`. */
-const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = envString();
 
-const optionalString = z.preprocess(unsetIfEmpty, z.string().trim().min(1).optional());
-
-const optionalRedisUrl = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .trim()
-    .refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return u.protocol === 'redis:' || u.protocol === 'rediss:';
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' },
-    )
-    .optional(),
-);
+const optionalRedisUrl = envRedisUrl();
 
 function hostPortList(example: string) {
   return z.preprocess(

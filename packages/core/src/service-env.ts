@@ -111,3 +111,36 @@ export function loginUrlFor(baseUrl: string, loginUrl: string | undefined): stri
   if (url.hostname.startsWith('api.')) url.hostname = `login.${url.hostname.slice(4)}`;
   return url.origin;
 }
+
+/** The parsed fragments {@link targetEnv} and {@link syncEnv} (plus the queue prefix) that both apps share. */
+type SharedEngineEnv = z.output<z.ZodObject<typeof targetEnv & typeof syncEnv>> & { QUEUE_PREFIX: string };
+
+/**
+ * The engine settings both apps take from the same variables, in the engine's camelCase names; each app adds its
+ * own (lock times, hooks, reconcile) around them. The engine never reads the environment itself.
+ */
+export function sharedEngineSettings(config: SharedEngineEnv & { GENESYS_LOGIN_URL: string }) {
+  return {
+    prefix: config.QUEUE_PREFIX,
+    target: {
+      baseUrl: config.GENESYS_BASE_URL,
+      loginUrl: config.GENESYS_LOGIN_URL,
+      scimBasePath: config.SCIM_BASE_PATH,
+      clientId: config.GENESYS_CLIENT_ID,
+      clientSecret: config.GENESYS_CLIENT_SECRET,
+    },
+    requestsPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    mappingFile: config.MAPPING_FILE,
+    policyFile: config.POLICY_FILE,
+    protectedUsers: config.PROTECTED_USERS,
+    prehireDays: config.PREHIRE_DAYS,
+    hrTimeZone: config.HR_TIMEZONE,
+    reportRetentionDays: config.REPORT_RETENTION_DAYS,
+    personStateRetentionDays: config.PERSON_STATE_RETENTION_DAYS,
+    hrFields: config.HR_FIELDS,
+    directoryIndexMaxAgeMs: config.DIRECTORY_INDEX_MAX_AGE,
+    phoneRegion: config.DEFAULT_PHONE_REGION,
+    managerWaitMs: config.MANAGER_WAIT_HOURS * 3_600_000,
+    outOfScope: config.OUT_OF_SCOPE,
+  };
+}
