@@ -13,6 +13,7 @@ import type { PermissionGate } from './permission-gate.js';
 import { cleanDesiredUser, DIVISION_FIELD } from './phone-cleaning.js';
 import type { RefusalMemory, RememberedRefusal } from './refusal-store.js';
 import { hashValue, type RefusedField } from './refused-attributes.js';
+import { GENESYS_USER_URN } from './routing-skills.js';
 import { fieldsTheTargetNormalised, type TargetBaseline } from './target-baseline.js';
 
 /** How a syncer treats what the target refuses (part of `PersonSyncerOptions`). */
@@ -50,6 +51,8 @@ export interface GuardSubject {
 export class AttributeGuard {
   readonly desired: ScimUser;
   readonly discrepancies: Discrepancy[] = [];
+  /** The Genesys extension a create sends, asked at each create (a refused skill leaves it between tries). */
+  routingForCreate: (() => unknown) | undefined;
   private readonly options: AttributeGuardOptions;
   private readonly subject: GuardSubject;
   private readonly fields: OwnedPath[];
@@ -121,6 +124,11 @@ export class AttributeGuard {
   createBody(also: readonly string[] = []): ScimUser {
     const body = projectOwned(this.desired, this.diffOptions(also));
     if (this.desired.externalId !== undefined) body.externalId = this.desired.externalId;
+    // Not in the user diff, but part of a new user: its active state (a pre-hire is created inactive) and the
+    // routing skills and languages the assignments planned (a new user has no hand-assigned ones to keep).
+    if (this.desired.active !== undefined) body.active = this.desired.active;
+    const routing = this.routingForCreate ? this.routingForCreate() : this.desired[GENESYS_USER_URN];
+    if (routing) body[GENESYS_USER_URN] = routing;
     return body;
   }
 

@@ -17,6 +17,7 @@ import { FORGETFUL_REFUSALS } from './refusal-store.js';
 import { parkOps, RenameCoordinator } from './rename-coordinator.js';
 import { RenameBlockedError } from './rename-errors.js';
 import { checkRoles } from './role-check.js';
+import { GENESYS_USER_URN } from './routing-skills.js';
 import { SyncInterruptedError, UserNameTakenError } from './sync-errors.js';
 import type { RequestContext, SyncOptions } from './sync-ports.js';
 import type { TargetBaseline } from './target-baseline.js';
@@ -123,6 +124,7 @@ export class PersonSyncer {
     const notes = await this.managers.resolve(resolved, externalId, caller);
     const subject = { externalId, correlationId: state.correlationId };
     const guard = await AttributeGuard.open(this.guardOptions(), subject, resolved);
+    guard.routingForCreate = () => plan.user[GENESYS_USER_URN];
     const write = () => this.write(state, guard, plan, caller);
     const renamed = () =>
       write().catch((error: unknown) => this.renames.afterConflict(error, guard.desired, caller, write));

@@ -33,6 +33,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     syncer,
     reports,
     health,
+    budget,
     ...(logger ? { logger } : {}),
     quietPeriodMs: settings.quietPeriodMs ?? 0,
     onResync: async (ids) => {
