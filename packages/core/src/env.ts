@@ -36,6 +36,15 @@ export function envPort(
   return envInt({ default: defaultPort, min: options.allowZero ? 0 : 1, max: 65535 });
 }
 
+/** Whether `value` parses as a URL with one of `protocols` (e.g. `['http:', 'https:']`). */
+function hasProtocol(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** An absolute http(s) URL, trailing slash removed. */
 export function envHttpUrl(defaultUrl: string): z.ZodType<string, unknown>;
 export function envHttpUrl(): z.ZodType<string | undefined, unknown>;
@@ -43,17 +52,9 @@ export function envHttpUrl(defaultUrl?: string): z.ZodType<string | undefined, u
   const schema = z
     .string()
     .trim()
-    .refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return u.protocol === 'http:' || u.protocol === 'https:';
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be an absolute http:// or https:// URL' },
-    )
+    .refine((v) => hasProtocol(v, ['http:', 'https:']), {
+      error: 'must be an absolute http:// or https:// URL',
+    })
     .transform((v) => v.replace(/\/+$/, ''));
   return z.preprocess(
     unsetIfEmpty,
@@ -68,17 +69,9 @@ export function envRedisUrl(defaultUrl?: string): z.ZodType<string | undefined, 
   const schema = z
     .string()
     .trim()
-    .refine(
-      (v) => {
-        try {
-          const u = new URL(v);
-          return u.protocol === 'redis:' || u.protocol === 'rediss:';
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' },
-    );
+    .refine((v) => hasProtocol(v, ['redis:', 'rediss:']), {
+      error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+    });
   return z.preprocess(
     unsetIfEmpty,
     defaultUrl === undefined ? schema.optional() : schema.default(defaultUrl),
