@@ -68,8 +68,11 @@ export function createRedisClient(
         sentinelPassword: topology.sentinelPassword,
         password: topology.password,
         ...(topology.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
-        // Sentinel tells the client about a promotion at once instead of the client waiting for its socket to fail.
-        failoverDetector: true,
+        // No failover detector: in ioredis 6.0.0 a `+switch-master` that arrives while the client is reconnecting
+        // (asking a sentinel for the primary) makes that connect fail with "Connection is closed" and the client
+        // ends for good, never reconnecting (seen in the Sentinel failover e2e test). Without it a client finds the
+        // new primary on its next reconnect (at most 2 s apart), and a demoted primary's READONLY does the rest.
+        failoverDetector: false,
         // A primary demoted to replica while this client was connected answers writes with READONLY: reconnect,
         // ask the sentinels again and resend.
         reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
