@@ -1,4 +1,5 @@
 export type { BatchResult } from './batch-runner.js';
+export type * from './console-view.js';
 export { type EffectiveIngestStatus, ingestEffective, ingestEffectiveDelivery } from './effective-intake.js';
 export { IdempotencyConflictError } from './idempotency-conflict.js';
 export { hashEventAsSent, toIncomingEvent } from './incoming-event.js';
