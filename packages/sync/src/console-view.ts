@@ -124,3 +124,16 @@ export interface PersonView {
   scheduled: Array<{ dueAt: string; effectiveAt: string; kind: string; fields: string[] }>;
   timeline: TimelineEntry[];
 }
+
+/** What the console reads and does; the engine provides it (the API serves it under `/admin`). */
+export interface ConsoleReader {
+  overview(): Promise<OverviewView>;
+  /** By externalId (exact or prefix), email/userName or name (case-insensitive, prefix of any word). */
+  search(q: string, limit?: number): Promise<PeopleSearchView>;
+  /** Undefined: HR never sent this person and the worker never saw them. `live`: read the target (one request). */
+  person(externalId: string, options?: { live?: boolean }): Promise<PersonView | undefined>;
+  /** Queues a sync of the person's current HR state now (undefined: no HR state kept for them). */
+  resync(externalId: string): Promise<{ jobId: string } | undefined>;
+  /** Retries the person's failed jobs still in the queue; the ids retried (none: nothing to retry). */
+  retryFailed(externalId: string): Promise<{ retried: string[] }>;
+}
