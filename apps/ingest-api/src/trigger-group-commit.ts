@@ -1,27 +1,38 @@
-import { MAX_USERS_PER_JOB } from '@dirsync/contracts';
+import { triggerChunks } from '@dirsync/sync';
 
 /**
- * Adds sync triggers for people in one acknowledged unit (one `addBulk`), at most 25 people per job; resolves to
- * the job ids in order, job `i` carrying people `25 i … 25 i + 24` of the list.
+ * Adds sync triggers for people in one acknowledged unit (one `addBulk`), split as `triggerChunks` splits them;
+ * resolves to the job ids in that order.
  */
 export type AddTriggers = (externalIds: readonly string[]) => Promise<string[]>;
 
 interface Group {
-  /** Every person the group carries, in the order they were added; their index picks their job. */
+  /** Every person the group carries, in the order they were added (the order `triggerChunks` splits). */
   people: string[];
-  index: Map<string, number>;
-  settle: { resolve: (jobIds: string[]) => void; reject: (error: unknown) => void };
-  done: Promise<string[]>;
+  members: Set<string>;
+  settle: { resolve: (jobOf: Map<string, string>) => void; reject: (error: unknown) => void };
+  /** Which job carries each person, once Redis has acknowledged them. */
+  done: Promise<Map<string, string>>;
 }
 
 function openGroup(): Group {
   let settle!: Group['settle'];
-  const done = new Promise<string[]>((resolve, reject) => {
+  const done = new Promise<Map<string, string>>((resolve, reject) => {
     settle = { resolve, reject };
   });
   // A group nobody waits for any more must not surface as an unhandled rejection; waiters still get the error.
   done.catch(() => {});
-  return { people: [], index: new Map(), settle, done };
+  return { people: [], members: new Set(), settle, done };
+}
+
+/** Which job carries each person of a group, given the job ids of its `triggerChunks` in order. */
+function jobOfPerson(people: readonly string[], jobIds: readonly string[]): Map<string, string> {
+  const jobOf = new Map<string, string>();
+  for (const [i, ids] of triggerChunks(people).entries()) {
+    const jobId = jobIds[i];
+    if (jobId !== undefined) for (const id of ids) jobOf.set(id, jobId);
+  }
+  return jobOf;
 }
 
 /**
@@ -45,15 +56,15 @@ export class TriggerGroupCommit {
     this.waiting ??= openGroup();
     const group = this.waiting;
     for (const id of externalIds) {
-      if (group.index.has(id)) continue;
-      group.index.set(id, group.people.length);
+      if (group.members.has(id)) continue;
+      group.members.add(id);
       group.people.push(id);
     }
     if (!this.inFlight) this.flush();
-    const jobIds = await group.done;
+    const jobOf = await group.done;
     const mine = new Set<string>();
     for (const id of externalIds) {
-      const jobId = jobIds[Math.floor((group.index.get(id) ?? 0) / MAX_USERS_PER_JOB)];
+      const jobId = jobOf.get(id);
       if (jobId !== undefined) mine.add(jobId);
     }
     return [...mine];
@@ -75,10 +86,12 @@ export class TriggerGroupCommit {
       } catch (error) {
         added = Promise.reject(error);
       }
-      added.then(group.settle.resolve, group.settle.reject).finally(() => {
-        if (this.waiting) this.flush();
-        else this.inFlight = false;
-      });
+      added
+        .then((jobIds) => group.settle.resolve(jobOfPerson(group.people, jobIds)), group.settle.reject)
+        .finally(() => {
+          if (this.waiting) this.flush();
+          else this.inFlight = false;
+        });
     });
   }
 }

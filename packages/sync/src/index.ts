@@ -24,6 +24,7 @@ export {
   addSyncBatches,
   createSyncQueue,
   failedPersonJobId,
+  triggerChunks,
 } from './sync-queue.js';
 export type { TargetSettings } from './target-client.js';
 export type { Quarantine } from './target-health.js';
