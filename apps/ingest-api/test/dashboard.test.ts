@@ -176,7 +176,7 @@ describe('dashboard (Bull Board)', () => {
           }
         }
         // BullMQ keeps the trace for developers: the board alone leaves it out.
-        expect((await queue.getJob(String(batch.id)))?.stacktrace.join('\n')).toContain('dashboard.test');
+        expect((await queue.getJob(String(batch.id)))?.stacktrace?.join('\n')).toContain('dashboard.test');
 
         // The board's header links to the console.
         const page = await (
