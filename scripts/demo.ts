@@ -182,9 +182,6 @@ async function main(): Promise<void> {
   say(bold('Checks'));
   for (const [text, ok, why] of checks)
     say(`  ${ok ? green('✓') : red('✗')} ${text}${ok ? '' : dim(` — ${why}`)}`);
-  say();
-  say(`Dashboard (failed jobs): ${cyan(failedJobsUrl)}   user ${adminUser ?? '(none)'}`);
-  say(`Reports: ${cyan(`${settings.apiUrl}/admin/reports`)}`);
   const failed = checks.filter(([, ok]) => !ok).length;
   say();
   if (failed > 0) {
@@ -199,6 +196,15 @@ async function main(): Promise<void> {
   } else {
     say(green(bold(`All ${checks.length} checks passed.`)));
   }
+  // Where an operator goes next: the console, starting with the person the policy refused.
+  const denied = w.overreach.externalId;
+  say();
+  say(`Console: ${cyan(`${settings.apiUrl}/admin`)}   user ${adminUser ?? '(none)'}`);
+  say(
+    `  ${sent.name(denied)}, role admin denied in Sales: ${cyan(`${settings.apiUrl}/admin/people/${encodeURIComponent(denied)}`)}`,
+  );
+  say(`Dashboard (failed jobs): ${cyan(failedJobsUrl)}`);
+  say(`Reports: ${cyan(`${settings.apiUrl}/admin/reports`)}`);
 }
 
 process.on('SIGINT', () => {

@@ -13,7 +13,13 @@ import { createDashboard } from './dashboard.js';
 import type { IndexBuildStart } from './index-trigger.js';
 import type { IngestService } from './ingest-service.js';
 import type { ApiMetrics } from './metrics.js';
-import { adminRouter, type ListScheduled, type PreviewEvent, type ReconcileStart } from './routes/admin.js';
+import {
+  adminRouter,
+  type ListScheduled,
+  type PreviewEvent,
+  type ReconcileOrder,
+  type ReconcileStart,
+} from './routes/admin.js';
 import { adminIndexRouter } from './routes/admin-index.js';
 import { healthRouter } from './routes/health.js';
 import { type DeliveryLog, WEBHOOK_PATH, webhookRouter } from './routes/webhook.js';
@@ -31,7 +37,7 @@ export interface AppDeps {
   admin: { user: string | undefined; password: string | undefined; throttle?: AuthThrottle };
   preview: PreviewEvent | undefined;
   previewUnavailable?: string;
-  startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
+  startReconcile: (order: ReconcileOrder) => Promise<ReconcileStart>;
   startIndexBuild: () => Promise<IndexBuildStart>;
   status: () => Promise<Record<string, unknown>>;
   /** IANA zone of `effectiveAt` dates (`HR_TIMEZONE`; default UTC). */

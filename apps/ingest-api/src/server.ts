@@ -191,7 +191,7 @@ export async function startIngestApi(
   }
   const quarantine = await watchQuarantine(health);
   const replicaAck = await openReplicaAck(config, logger, options, engine);
-  const startReconcile = createReconcileTrigger(config, reconcileQueue);
+  const startReconcile = createReconcileTrigger(config, reconcileQueue, reports);
 
   // Preview reads the target: without credentials there is nothing to read.
   const preview: PreviewEvent | undefined = config.GENESYS_CLIENT_ID

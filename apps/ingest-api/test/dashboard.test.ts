@@ -9,9 +9,11 @@ const POLICY_TEXT = 'role "admin" is not allowed for department "Sales" (allowed
 
 interface BoardJob {
   id: string;
+  name: string;
   failedReason?: string;
   stacktrace: string[];
-  data: { externalId?: string; failure?: { code: string; message: string } };
+  externalUrl?: { href: string; displayText?: string };
+  data: { externalId?: string; externalIds?: string[]; failure?: { code: string; message: string } };
 }
 
 /** One job failed the way the worker fails a person blocked by the policy. */
@@ -74,9 +76,115 @@ describe('dashboard (Bull Board)', () => {
           const text = JSON.stringify(board);
           expect(text).not.toContain('admin\\"');
           expect(text).not.toContain('Sales');
-          expect(board?.stacktrace.length).toBeGreaterThan(0);
+          // The trace (with this file's path) stays in BullMQ; the board shows the one-line reason instead.
+          expect(board?.stacktrace).toEqual([]);
         }
       } finally {
+        await api.close();
+        await queue.close();
+      }
+    },
+  );
+
+  redisTest(
+    'failed jobs are named by their people, give one line code: message and link to the console',
+    async ({ redisUrl, redis, prefix }) => {
+      const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
+      const api = await startTestApi({
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        WEBHOOK_SECRET: SECRET,
+        ADMIN_USER: ADMIN.user,
+        ADMIN_PASSWORD: ADMIN.password,
+      });
+      const failure = { code: 'policy_violation', message: POLICY_TEXT, rev: 1 };
+      // What the worker adds for a person who failed for good, and a batch that failed for an unforeseen reason.
+      const person = await queue.add(JOBS.syncUser, { externalId: 'maria.k', origin: 'webhook', failure });
+      const batch = await queue.add(JOBS.syncBatch, {
+        externalIds: ['HR 7/ä', 'anna.b', 'c.d', 'e.f'],
+        origin: 'webhook',
+      });
+      const sweep = await queue.add(JOBS.sweep, {});
+      const worker = new Worker(
+        queue.name,
+        async (job) => {
+          if (job.name === JOBS.syncUser) {
+            throw new UnrecoverableError(`${failure.code}: ${failure.message} (report rep-1)`);
+          }
+          // A multi-line message quoting a source path, as a bug's TypeError or a library's error may.
+          throw new UnrecoverableError(
+            'Cannot read properties of undefined\n  in /srv/dirsync/packages/sync/dist/batch-runner.js:42:7',
+          );
+        },
+        { connection: { url: redisUrl }, prefix },
+      );
+      try {
+        let failed = 0;
+        await new Promise<void>((resolve) =>
+          worker.on('failed', () => {
+            failed += 1;
+            if (failed === 3) resolve();
+          }),
+        );
+        // What the board UI asks for: the failed tab of the sync queue, and one job's page.
+        const list = (await (
+          await fetch(
+            `${api.url}/admin/queues/api/queues?activeQueue=sync&status=failed&page=1&jobsPerPage=10`,
+            { headers: { authorization: AUTH } },
+          )
+        ).json()) as { queues: Array<{ name: string; jobs: BoardJob[] }> };
+        const jobs = list.queues.find((q) => q.name === 'sync')?.jobs ?? [];
+        const byId = new Map(jobs.map((j) => [j.id, j]));
+        const one = (await (
+          await fetch(`${api.url}/admin/queues/api/queues/sync/${person.id}`, {
+            headers: { authorization: AUTH },
+          })
+        ).json()) as { job: BoardJob };
+
+        for (const shown of [byId.get(String(person.id)), one.job]) {
+          expect(shown?.id).toBe(person.id);
+          expect(shown?.name).toBe('maria.k');
+          expect(shown?.failedReason).toBe(
+            'policy_violation: role "…" is not allowed for department "…" (allowed: agent, supervisor) (report rep-1)',
+          );
+          expect(shown?.externalUrl).toEqual({
+            href: '/admin/people/maria.k',
+            displayText: 'maria.k in the console',
+          });
+          expect(shown?.data).toEqual({
+            externalId: 'maria.k',
+            origin: 'webhook',
+            failure: { code: 'policy_violation', message: expect.any(String), rev: 1 },
+          });
+        }
+        const batchShown = byId.get(String(batch.id));
+        expect(batchShown?.name).toBe('HR 7/ä (+3)');
+        expect(batchShown?.failedReason).toBe('error: Cannot read properties of undefined in …');
+        expect(batchShown?.externalUrl?.href).toBe('/admin/people/HR%207%2F%C3%A4');
+        const sweepShown = byId.get(String(sweep.id));
+        expect(sweepShown?.name).toBe(JOBS.sweep);
+        expect(sweepShown?.externalUrl).toBeUndefined();
+
+        expect(jobs).toHaveLength(3);
+        for (const shown of [...jobs, one.job]) {
+          expect(shown.failedReason).not.toMatch(/[\n\r]/);
+          expect(shown.failedReason).toMatch(/^[a-z_]+: \S/);
+          expect(shown.stacktrace).toEqual([]);
+          const text = JSON.stringify(shown);
+          for (const path of ['dashboard.test', '/srv/dirsync', 'node_modules', 'batch-runner.js']) {
+            expect(text).not.toContain(path);
+          }
+        }
+        // BullMQ keeps the trace for developers: the board alone leaves it out.
+        expect((await queue.getJob(String(batch.id)))?.stacktrace?.join('\n')).toContain('dashboard.test');
+
+        // The board's header links to the console.
+        const page = await (
+          await fetch(`${api.url}/admin/queues`, { headers: { authorization: AUTH } })
+        ).text();
+        expect(page).toContain('"miscLinks":[{"text":"Console","url":"/admin"}]');
+      } finally {
+        await worker.close();
         await api.close();
         await queue.close();
       }

@@ -25,12 +25,15 @@ export function createReconcileProcessor(deps: { runner: SyncEngine['reconcile']
       );
     }
     const log = deps.logger.child({ queue: job.queueName, jobId: job.id, trigger: data.trigger });
-    log.info('reconcile started', { apply: data.apply, overrideBrake: data.overrideBrake });
+    const { apply, overrideBrake, expectedDeactivations } = data;
+    log.info('reconcile started', { apply, overrideBrake, expectedDeactivations });
     try {
+      // The runner checks the override against this run's own count (the API could only check an older report).
       const result = await deps.runner.run({
         runId: String(job.id),
-        apply: data.apply,
-        overrideBrake: data.overrideBrake,
+        apply,
+        overrideBrake,
+        expectedDeactivations,
         ...(signal ? { signal } : {}),
         onProgress: (progress) => job.updateProgress({ ...progress }),
       });

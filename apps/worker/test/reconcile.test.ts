@@ -128,6 +128,64 @@ describe('reconcile', () => {
   );
 
   redisTest(
+    "an override confirms the dry run's count: a run that would deactivate another number keeps the brake",
+    async ({ redisUrl, prefix }) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-'));
+      const snapshotFile = path.join(dir, 'hr.json');
+      const stack = await startStack({ redisUrl, prefix, env: { HR_SNAPSHOT: snapshotFile } });
+      const activeIds = async () =>
+        (await stack.sim.admin.listUsers())
+          .filter((u) => u.active !== false)
+          .map((u) => u.externalId)
+          .sort();
+      try {
+        const people = Array.from({ length: 10 }, (_, i) => hr(`X-${i}`));
+        await stack.send(people.map((data) => ({ event: 'user.created' as const, data })));
+        await stack.drained();
+
+        // The operator's dry run: half the org is gone from the snapshot, 5 deactivations.
+        fs.writeFileSync(snapshotFile, JSON.stringify(people.slice(0, 5)));
+        const dry = await reconcile(stack, {});
+        expect(dry.report.brake).toMatchObject({ held: true, wouldDeactivate: 5 });
+
+        // Before they confirm, the snapshot loses another person: the confirmed 5 is stale.
+        fs.writeFileSync(snapshotFile, JSON.stringify(people.slice(0, 4)));
+        const stale = await reconcile(stack, { apply: true, overrideBrake: true, expectedDeactivations: 5 });
+        expect(stale.report.dryRun).toBe(false);
+        expect(stale.report.brake).toMatchObject({
+          held: true,
+          overridden: false,
+          wouldDeactivate: 6,
+          expectedDeactivations: 5,
+        });
+        expect(stale.report.brake?.detail).toContain(
+          'the override confirmed 5 deactivations, but this run would deactivate 6',
+        );
+        expect(stale.report.counts.deactivated).toBe(0);
+        await stack.drained();
+        expect(await activeIds()).toHaveLength(10);
+
+        // Confirming what this run reported goes through.
+        const confirmed = await reconcile(stack, {
+          apply: true,
+          overrideBrake: true,
+          expectedDeactivations: 6,
+        });
+        expect(confirmed.report.brake).toMatchObject({
+          held: false,
+          overridden: true,
+          expectedDeactivations: 6,
+        });
+        await stack.drained();
+        expect(await activeIds()).toEqual(['X-0', 'X-1', 'X-2', 'X-3']);
+      } finally {
+        await stack.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  redisTest(
     'a malformed snapshot fails the run with the row named and changes nothing',
     async ({ redisUrl, prefix }) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reconcile-'));

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eventIdSchema, hrEventSchema, webhookBodySchema } from './events.js';
 import { deriveId, hashJson, idempotencyKey } from './ids.js';
-import { MAX_USERS_PER_JOB, syncBatchJobSchema, syncUserJobSchema } from './jobs.js';
+import {
+  MAX_USERS_PER_JOB,
+  reconcileJobSchema,
+  reconcileRequestSchema,
+  syncBatchJobSchema,
+  syncUserJobSchema,
+} from './jobs.js';
 
 describe('ids', () => {
   it('derives BullMQ-safe ids: no colon, never an integer, stable', () => {
@@ -146,5 +152,49 @@ describe('schemas', () => {
     );
     expect(syncBatchJobSchema.safeParse({ externalIds: ['a', 'a'], origin: 'webhook' }).success).toBe(false);
     expect(syncUserJobSchema.safeParse({ externalId: 'a', origin: 'retry' }).success).toBe(true);
+  });
+});
+
+describe('reconcile request', () => {
+  const problems = (body: unknown) => {
+    const parsed = reconcileRequestSchema.safeParse(body);
+    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('takes a dry run, an apply, and an override that names the deactivations it confirms', () => {
+    for (const body of [
+      {},
+      { apply: true },
+      { apply: false },
+      { apply: true, overrideBrake: true, expectedDeactivations: 6 },
+      { apply: true, overrideBrake: true, expectedDeactivations: 0 },
+    ]) {
+      expect(problems(body), JSON.stringify(body)).toEqual([]);
+    }
+  });
+
+  it('refuses an override without the number, a number without the override, and anything but a count', () => {
+    expect(problems({ apply: true, overrideBrake: true })).toEqual([
+      expect.stringMatching(/^expectedDeactivations: required with overrideBrake/),
+    ]);
+    expect(problems({ apply: true, expectedDeactivations: 3 })).toEqual([
+      'expectedDeactivations: only makes sense with overrideBrake: true',
+    ]);
+    expect(problems({ overrideBrake: true, expectedDeactivations: 3 })).toEqual([
+      'overrideBrake: only makes sense with apply: true',
+    ]);
+    for (const n of [-1, 2.5, '6', null]) {
+      expect(problems({ apply: true, overrideBrake: true, expectedDeactivations: n })).toEqual([
+        'expectedDeactivations: must be a whole number, 0 or more',
+      ]);
+    }
+  });
+
+  it('reads jobs queued before the number existed', () => {
+    expect(reconcileJobSchema.parse({ apply: true, overrideBrake: true, trigger: 'api' })).toEqual({
+      apply: true,
+      overrideBrake: true,
+      trigger: 'api',
+    });
   });
 });

@@ -65,18 +65,57 @@ export type SyncUserJob = z.infer<typeof syncUserJobSchema>;
 export const sweepJobSchema = z.object({}).strict();
 export type SweepJob = z.infer<typeof sweepJobSchema>;
 
+/** A count of deactivations an operator confirmed: what the last dry run reported. */
+const deactivationCount = z
+  .number({ error: 'must be a whole number, 0 or more' })
+  .int({ error: 'must be a whole number, 0 or more' })
+  .min(0, { error: 'must be a whole number, 0 or more' });
+
 export const reconcileJobSchema = z.object({
   apply: z.boolean().default(false),
   overrideBrake: z.boolean().default(false),
+  /**
+   * With `overrideBrake`: the number of deactivations the operator confirmed. A run that would deactivate any
+   * other number keeps the brake (absent, as in jobs queued before it existed: the override is unconditional).
+   */
+  expectedDeactivations: deactivationCount.optional(),
   /** `api` or `cron`. */
   trigger: z.enum(['api', 'cron']).default('api'),
 });
 export type ReconcileJob = z.infer<typeof reconcileJobSchema>;
 
-/** The body of `POST /admin/reconcile`. */
+/**
+ * The body of `POST /admin/reconcile`: `{}` (dry run), `{"apply": true}`, or `{"apply": true, "overrideBrake":
+ * true, "expectedDeactivations": n}` — an override names the number of deactivations it confirms.
+ */
 export const reconcileRequestSchema = z
   .object({
     apply: z.boolean({ error: 'must be true or false' }).optional(),
     overrideBrake: z.boolean({ error: 'must be true or false' }).optional(),
+    expectedDeactivations: deactivationCount.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.overrideBrake && !body.apply) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrideBrake'],
+        message: 'only makes sense with apply: true',
+      });
+    }
+    if (body.overrideBrake && body.expectedDeactivations === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expectedDeactivations'],
+        message:
+          'required with overrideBrake: the number of deactivations the last dry run reported (its brake.wouldDeactivate)',
+      });
+    }
+    if (!body.overrideBrake && body.expectedDeactivations !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expectedDeactivations'],
+        message: 'only makes sense with overrideBrake: true',
+      });
+    }
+  });

@@ -74,6 +74,8 @@ export interface DeletionBrake {
   maxPercent: number;
   maxCount?: number;
   overridden: boolean;
+  /** The number of deactivations the operator's override confirmed; any other number keeps the brake. */
+  expectedDeactivations?: number;
   detail: string;
 }
 

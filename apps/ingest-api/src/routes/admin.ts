@@ -10,17 +10,27 @@ export type PreviewEvent = (event: HrEvent) => Promise<unknown>;
 /** What `GET /admin/scheduled` lists: pending effective-dated changes by due time. */
 export type ListScheduled = (options: { limit: number; offset: number }) => Promise<unknown>;
 
+/** A reconcile run as the API orders it (the body of `POST /admin/reconcile`, validated). */
+export interface ReconcileOrder {
+  apply: boolean;
+  overrideBrake: boolean;
+  /** With `overrideBrake`: the deactivations the operator confirmed. */
+  expectedDeactivations?: number;
+}
+
 export type ReconcileStart =
   | { status: 'started'; jobId: string }
   | { status: 'running'; jobId: string }
-  | { status: 'unconfigured'; message: string };
+  | { status: 'unconfigured'; message: string }
+  /** Not started: the override's number does not match the latest report (409). */
+  | { status: 'refused'; code: string; message: string; details: Record<string, unknown> };
 
 export interface AdminRouterDeps {
   reports: ReportStore;
   preview: PreviewEvent | undefined;
   /** Why preview is unavailable (e.g. no target credentials). */
   previewUnavailable?: string;
-  startReconcile: (request: { apply: boolean; overrideBrake: boolean }) => Promise<ReconcileStart>;
+  startReconcile: (order: ReconcileOrder) => Promise<ReconcileStart>;
   status: () => Promise<Record<string, unknown>>;
   scheduled?: ListScheduled | undefined;
 }
@@ -76,24 +86,22 @@ export function adminRouter(deps: AdminRouterDeps): Router {
       throw new ApiError(
         400,
         'invalid_request',
-        'expected {}, {"apply": true} or {"apply": true, "overrideBrake": true}',
-        {
-          details: describeIssues(parsed.error.issues, { whole: '(body)' }),
-        },
+        'expected {}, {"apply": true} or {"apply": true, "overrideBrake": true, "expectedDeactivations": n} (n: the deactivations the last dry run reported)',
+        { details: describeIssues(parsed.error.issues, { whole: '(body)' }) },
       );
     }
-    if (parsed.data.overrideBrake && !parsed.data.apply) {
-      throw new ApiError(400, 'invalid_request', 'overrideBrake only makes sense with apply: true');
-    }
-    const started = await deps.startReconcile({
-      apply: parsed.data.apply ?? false,
-      overrideBrake: parsed.data.overrideBrake ?? false,
-    });
+    const { apply = false, overrideBrake = false, expectedDeactivations } = parsed.data;
+    const order: ReconcileOrder = { apply, overrideBrake };
+    if (expectedDeactivations !== undefined) order.expectedDeactivations = expectedDeactivations;
+    const started = await deps.startReconcile(order);
     if (started.status === 'unconfigured') throw new ApiError(400, 'reconcile_unconfigured', started.message);
     if (started.status === 'running') {
       throw new ApiError(409, 'reconcile_running', 'a reconcile run is already queued or running', {
         details: { jobId: started.jobId },
       });
+    }
+    if (started.status === 'refused') {
+      throw new ApiError(409, started.code, started.message, { details: started.details });
     }
     res.status(202).json({ jobId: started.jobId });
   });

@@ -145,6 +145,39 @@ describe('compareDirectory', () => {
     expect(byCount.brake).toMatchObject({ held: true, wouldDeactivate: 2, maxCount: 1 });
   });
 
+  it('an override confirms one number: any other keeps the brake, and says what it confirmed', () => {
+    const people = Array.from({ length: 10 }, (_, i) => ({ externalId: `P${i}` }));
+    const users = people.map((p) => target(`t-${p.externalId}`, p.externalId));
+    const half = people.slice(0, 5);
+    const brake = (expected: number) => ({ brake: { maxPercent: 10, override: true, expected } });
+
+    const confirmed = compareDirectory(input(half, users, brake(5)));
+    expect(confirmed.brake).toMatchObject({ held: false, overridden: true, expectedDeactivations: 5 });
+    expect(confirmed.toDeactivate).toHaveLength(5);
+
+    // The dry run said 3; the snapshot lost two more people since.
+    const stale = compareDirectory(input(half, users, brake(3)));
+    expect(stale.brake).toMatchObject({
+      held: true,
+      overridden: false,
+      wouldDeactivate: 5,
+      expectedDeactivations: 3,
+    });
+    expect(stale.brake.detail).toContain(
+      'the override confirmed 3 deactivations, but this run would deactivate 5',
+    );
+    expect(stale.brake.detail).toContain('"expectedDeactivations": 5');
+    expect(stale.toDeactivate).toEqual([]);
+
+    // Within the limits the brake does not hold, whatever the override said; a plain apply does the same.
+    const fixed = compareDirectory(input(people.slice(0, 9), users, brake(5)));
+    expect(fixed.brake).toMatchObject({ held: false, overridden: false, wouldDeactivate: 1 });
+    expect(fixed.brake.detail).toBe(
+      '1 deactivation(s) within the limits (the override confirmed 5 and was not needed)',
+    );
+    expect(fixed.toDeactivate).toEqual(['P9']);
+  });
+
   it('protected users are reported but never deactivated, and do not count toward the brake', () => {
     const result = compareDirectory(
       input(

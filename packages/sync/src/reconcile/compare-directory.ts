@@ -48,7 +48,16 @@ export interface CompareDirectoryInput {
   /** Managed groups, skills and languages (absent: none are compared). */
   assignments?: ManagedAssignments;
   protectedUsers: ReadonlySet<string>;
-  brake: { maxPercent: number; maxCount?: number | undefined; override: boolean };
+  /**
+   * The deletion brake. `expected`, with `override`: the number of deactivations the operator confirmed; a run
+   * that would deactivate another number is not what they confirmed, so the override does not apply.
+   */
+  brake: {
+    maxPercent: number;
+    maxCount?: number | undefined;
+    override: boolean;
+    expected?: number | undefined;
+  };
   /** OUT_OF_SCOPE=deactivate: an active user whose HR record no longer maps is a deactivation, under the brake. */
   deactivateOutOfScope?: boolean;
 }
@@ -148,25 +157,41 @@ export function compareDirectory(input: CompareDirectoryInput): DirectoryCompari
 /** The deletion brake: orphans are deactivated only within the limits, or when the operator overrides it. */
 function applyBrake(result: DirectoryComparison, input: CompareDirectoryInput): void {
   const candidates = result.orphans.filter((o) => !o.protected).map((o) => o.externalId);
-  const limitByPercent = (result.activeInTarget * input.brake.maxPercent) / 100;
+  const { override, expected, maxPercent, maxCount } = input.brake;
+  const limitByPercent = (result.activeInTarget * maxPercent) / 100;
   const overPercent = candidates.length > limitByPercent;
-  const overCount = input.brake.maxCount !== undefined && candidates.length > input.brake.maxCount;
+  const overCount = maxCount !== undefined && candidates.length > maxCount;
   const wouldHold = candidates.length > 0 && (overPercent || overCount);
-  const held = wouldHold && !input.brake.override;
+  // The snapshot or the target changed since the dry run the operator read: a stale number confirms nothing.
+  const mismatch = override && expected !== undefined && expected !== candidates.length;
+  const overriding = override && !mismatch;
+  const held = wouldHold && !overriding;
   result.toDeactivate = held ? [] : candidates;
+  const limit = overCount
+    ? `RECONCILE_MAX_DEACTIVATE_COUNT=${maxCount}`
+    : `${maxPercent}% of ${result.activeInTarget} active users`;
+  const confirm = `{"apply": true, "overrideBrake": true, "expectedDeactivations": ${candidates.length}}`;
+  let detail: string;
+  if (!wouldHold) {
+    detail = `${candidates.length} deactivation(s) within the limits`;
+    if (mismatch) detail += ` (the override confirmed ${expected} and was not needed)`;
+  } else if (!held) {
+    detail = `overridden by the operator: ${candidates.length} deactivations allowed`;
+  } else if (mismatch) {
+    detail = `held: the override confirmed ${expected} deactivations, but this run would deactivate ${candidates.length} (over ${limit}); nobody was deactivated. Review this report, then confirm with ${confirm}`;
+  } else {
+    detail = `held: ${candidates.length} deactivations exceed ${limit}; nobody was deactivated. Check HR_SNAPSHOT, then confirm with ${confirm}`;
+  }
   result.brake = {
     held,
     wouldDeactivate: candidates.length,
     activeInTarget: result.activeInTarget,
-    maxPercent: input.brake.maxPercent,
-    overridden: wouldHold && input.brake.override,
-    detail: !wouldHold
-      ? `${candidates.length} deactivation(s) within the limits`
-      : held
-        ? `held: ${candidates.length} deactivations exceed ${overCount ? `RECONCILE_MAX_DEACTIVATE_COUNT=${input.brake.maxCount}` : `${input.brake.maxPercent}% of ${result.activeInTarget} active users`}; nobody was deactivated. Check HR_SNAPSHOT, then confirm with {"apply": true, "overrideBrake": true}`
-        : `overridden by the operator: ${candidates.length} deactivations allowed`,
+    maxPercent,
+    overridden: wouldHold && overriding,
+    detail,
   };
-  if (input.brake.maxCount !== undefined) result.brake.maxCount = input.brake.maxCount;
+  if (maxCount !== undefined) result.brake.maxCount = maxCount;
+  if (override && expected !== undefined) result.brake.expectedDeactivations = expected;
 }
 
 /** Active target users nobody in HR matched: orphans (they carry an externalId) or unmatched (they do not). */

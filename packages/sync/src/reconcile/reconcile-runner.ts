@@ -65,6 +65,11 @@ export interface ReconcileRequest {
   runId: string;
   apply: boolean;
   overrideBrake: boolean;
+  /**
+   * With `overrideBrake`: the deactivations the operator confirmed (what their dry run reported). A run that would
+   * deactivate another number keeps the brake and says so in its report.
+   */
+  expectedDeactivations?: number | undefined;
   signal?: AbortSignal;
   onProgress?: (progress: ReconcileProgress) => Promise<void> | void;
 }
@@ -140,7 +145,7 @@ export class ReconcileRunner {
       managedRoles: options.policy.managedRoles,
       assignments: options.policy,
       protectedUsers: new Set([...options.protectedUsers].map((u) => u.toLowerCase())),
-      brake: { ...options.brake, override: request.overrideBrake },
+      brake: { ...options.brake, override: request.overrideBrake, expected: request.expectedDeactivations },
       deactivateOutOfScope: (options.outOfScope ?? 'deactivate') === 'deactivate',
     });
     const refused = await settleRefusedDrift(comparison, options.refusals, unusable);
