@@ -85,7 +85,7 @@ describeWithChromium('Bull Board in a real browser', (chromium) => {
           .first()
           .waitFor();
         await page.waitForLoadState('networkidle');
-        expect(await page.locator('body').innerText()).not.toContain('Sales');
+        expect(await page.locator('body').textContent()).not.toContain('Sales');
         expect(problems).toEqual(NO_PROBLEMS);
       } finally {
         await close();
