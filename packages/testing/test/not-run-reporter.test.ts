@@ -26,8 +26,11 @@ function runWithoutChromium(ci: boolean): Promise<{ code: number; output: string
   });
 }
 
+// Each test runs a vitest of its own (a few seconds, more on a busy machine).
 describe('a suite that needs Chromium on a machine without it', () => {
-  it('outside CI: the run passes and its summary names the suite and the command that gets Chromium', async () => {
+  it('outside CI: the run passes and its summary names the suite and the command that gets Chromium', {
+    timeout: 60_000,
+  }, async () => {
     const { code, output } = await runWithoutChromium(false);
     expect(code, output).toBe(0);
     expect(output).toMatch(/Tests {2}1 passed \| 1 skipped/);
@@ -37,7 +40,7 @@ describe('a suite that needs Chromium on a machine without it', () => {
     );
   });
 
-  it('with CI=true: the run fails, naming chromium and apt-get', async () => {
+  it('with CI=true: the run fails, naming chromium and apt-get', { timeout: 60_000 }, async () => {
     const { code, output } = await runWithoutChromium(true);
     expect(code, output).toBe(1);
     expect(output).toContain('FAIL  needs-chromium.fixture.ts > Console pages in a browser');
