@@ -10,6 +10,9 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     globalSetup: ['./packages/testing/src/global-setup.ts'],
+    // After the summary, names each suite that did not run for a missing prerequisite (e.g. Debian's chromium)
+    // and the command that gets it.
+    reporters: ['default', './packages/testing/src/not-run-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
  * The Content-Security-Policy of every admin answer. Bull Board's page loads its scripts, styles and images from
  * its own static path, sets inline `style` attributes and one inline `<style>` (hence 'unsafe-inline' for styles
  * only), and carries its configuration in a non-executed `application/json` script; its Google Fonts stylesheet
- * is left blocked (the page falls back to system fonts rather than calling out).
+ * is taken out of the page (board-page-links.ts: the page uses system fonts rather than calling out).
  */
 export const ADMIN_CSP = [
   "default-src 'self'",

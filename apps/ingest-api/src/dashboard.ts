@@ -6,6 +6,7 @@ import { redact } from '@dirsync/core';
 import type { Queue } from 'bullmq';
 import express, { type Router } from 'express';
 import { boardJobName, formatJobData, maskJobJson, peopleOfJob } from './board-failure-text.js';
+import { removeBoardOutsideLinks } from './board-page-links.js';
 import { allowBoardWrites } from './board-write-allowlist.js';
 
 /** A job as the board reads it: its JSON is what the board shows. */
@@ -93,6 +94,6 @@ export function createDashboard(options: {
     },
   });
   const router = express.Router();
-  router.use(allowBoardWrites, serverAdapter.getRouter() as Router);
+  router.use(allowBoardWrites, removeBoardOutsideLinks, serverAdapter.getRouter() as Router);
   return router;
 }
