@@ -1,4 +1,5 @@
 import type { ProcessGroup } from '@dirsync/harness';
+import { type ConsoleLatency, measureConsole } from './console-latency.js';
 import { deliver, Signer } from './hr-events.js';
 import type { Child, RedisHandle } from './processes.js';
 import { peakRssMb, rssMb, SyncProbe, startApi, startSim, startWorkerProcess } from './stack.js';
@@ -26,6 +27,8 @@ export interface MemoryResult {
   drainMs: number;
   deliveries: Record<string, number>;
   converged: number;
+  /** The console over the drained store: person page and people search, p50/p95. */
+  console: ConsoleLatency;
 }
 
 async function usedMemory(redis: RedisHandle): Promise<number> {
@@ -92,6 +95,10 @@ export async function runMemory(
     const redisAfterDrain = await usedMemory(redis);
     const users = await sim.admin.listUsers();
     log(`  drained in ${(drainMs / 1000).toFixed(1)} s`);
+    const consoleLatency = await measureConsole(api.url, builder.ids);
+    log(
+      `  console: person page p95 ${consoleLatency.personP95Ms.toFixed(1)} ms, search p95 ${consoleLatency.searchP95Ms.toFixed(1)} ms`,
+    );
     return {
       events: settings.events,
       apiPeakRssMb,
@@ -106,6 +113,7 @@ export async function runMemory(
       drainMs,
       deliveries,
       converged: users.filter((u) => u.title === 'Agent').length,
+      console: consoleLatency,
     };
   } finally {
     await probe.close();

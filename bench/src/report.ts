@@ -261,6 +261,16 @@ export function buildRows(results: BenchResults): Row[] {
       target: '—',
       met: null,
     });
+    const c = memory.console;
+    rows.push({
+      area: `Console (${num(c.people)} people)`,
+      measurement: 'p95 of the person page / the people search (HTML, one request at a time)',
+      dirsync: `${num(c.personP95Ms, 1)} ms / ${num(c.searchP95Ms, 1)} ms`,
+      baseline: '—',
+      ratio: `p50 ${num(c.personP50Ms, 1)} / ${num(c.searchP50Ms, 1)} ms`,
+      target: '< 200 ms each',
+      met: c.personP95Ms < 200 && c.searchP95Ms < 200,
+    });
     rows.push({
       area: `Memory (${num(memory.events)}-event backlog)`,
       measurement: 'Redis bytes per queued event',
