@@ -15,8 +15,14 @@
     for (const button of document.querySelectorAll('button[data-action]')) button.disabled = false;
   }
 
+  /** The button as the page has it now: a swapped section holds a fresh copy of it. */
+  function current(button) {
+    if (button.isConnected || !button.dataset.testid) return button;
+    return document.querySelector(`button[data-testid="${CSS.escape(button.dataset.testid)}"]`) ?? button;
+  }
+
   function show(button, state, text) {
-    const output = button.closest('.action')?.querySelector('.action-result');
+    const output = current(button).closest('.action')?.querySelector('.action-result');
     if (output) {
       output.dataset.state = state;
       output.textContent = text;

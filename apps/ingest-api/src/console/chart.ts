@@ -13,7 +13,7 @@ const OUTCOME_ORDER = [
   'failed',
 ] as const satisfies ReadonlyArray<keyof Counts>;
 
-const WIDTH = 600;
+const WIDTH = 1000;
 const HEIGHT = 120;
 const AXIS = 16;
 

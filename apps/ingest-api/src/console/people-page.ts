@@ -11,7 +11,7 @@ function results(view: PeopleSearchView) {
   if (view.results.length === 0) {
     return html`<p class="muted" data-testid="search-empty">Nobody matches “${view.q}”.</p>`;
   }
-  return html`<table data-testid="search-results">
+  return html`<section class="card"><table data-testid="search-results">
 <thead><tr><th>externalId</th><th>Name</th><th>User name</th><th>Active</th><th>State</th></tr></thead>
 <tbody>${view.results.map(
     (person) => html`<tr data-testid="search-result" data-external-id="${person.externalId}">
@@ -22,7 +22,7 @@ function results(view: PeopleSearchView) {
 <td>${badge(person.state)}</td>
 </tr>`,
   )}</tbody>
-</table>
+</table></section>
 ${view.truncated ? html`<p class="muted" data-testid="search-truncated">More people match: narrow the search.</p>` : ''}`;
 }
 

@@ -7,6 +7,9 @@ import { parseReportQuery } from './report-filters.js';
 import { renderReport } from './report-page.js';
 import { renderReportList } from './reports-page.js';
 
+/** The page size when none is asked for (ReportStore.list's own default). */
+const DEFAULT_LIMIT = 50;
+
 /**
  * `GET /admin/reports` (filterable, latest first; JSON `{reports: [...]}`) and `GET /admin/reports/:id` (the
  * report as stored), each also as an HTML page. These answer whether or not the people pages are wired.
@@ -16,8 +19,9 @@ export function reportRoutes(deps: { reports: ReportStore; chrome: ConsoleChrome
 
   router.get('/reports', async (req, res) => {
     const { filter, text } = parseReportQuery(req.query);
-    const view = { reports: await deps.reports.list(filter) };
-    answer(req, res, view, (v) => renderReportList(deps.chrome, v, text));
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    const view = { reports: await deps.reports.list({ ...filter, limit }) };
+    answer(req, res, view, (v) => renderReportList(deps.chrome, v, text, limit));
   });
 
   router.get('/reports/:id', async (req, res) => {

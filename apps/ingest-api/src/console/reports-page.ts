@@ -62,7 +62,11 @@ ${actionButton({
   tone: 'danger',
 })}
 </div>
-<p class="muted small">The run is queued; its report appears below when it finishes. The override is refused (409) unless the number matches what the run would deactivate.</p>`,
+<p class="muted small">The run is queued; its report appears ${
+      sections.includes('reports')
+        ? 'in the list below'
+        : html`under <a href="${CONSOLE_PATHS.reports}">Reports</a>`
+    } when it finishes. The override is refused (409) unless the number matches what the run would deactivate.</p>`,
   );
 }
 
@@ -89,9 +93,14 @@ export function renderReportList(
   chrome: ConsoleChrome,
   view: { reports: ReportSummary[] },
   text: ReportQueryText,
+  limit: number,
 ): string {
   const last = view.reports.at(-1);
-  const older = last ? withQuery(CONSOLE_PATHS.reports, { ...text, before: last.generatedAt }) : undefined;
+  // A full page may have more behind it; a short one has not.
+  const older =
+    last && view.reports.length >= limit
+      ? withQuery(CONSOLE_PATHS.reports, { ...text, before: last.generatedAt })
+      : undefined;
   const list =
     view.reports.length === 0
       ? html`<p class="muted" data-testid="reports-empty">No report matches.</p>`
