@@ -47,9 +47,12 @@ function formatMultiValue(items: unknown[]): string | undefined {
   return parts.join(', ');
 }
 
+const EXTENSION_PREFIX = /^urn:ietf:params:scim:schemas:extension:/;
+const EXTENSION_SUFFIX = /(?::\d+(?:\.\d+)*)?:User$/;
+
 /**
- * An object as `[path, text]` rows for a two-column table: nested objects flattened to dotted paths (the SCIM
- * enterprise extension's URN is shortened to `enterprise`), multi-valued attributes joined on one line.
+ * An object as `[path, text]` rows for a two-column table: nested objects flattened to dotted paths (a SCIM
+ * extension's URN is shortened: `enterprise`, `genesys:purecloud`), multi-valued attributes joined on one line.
  */
 export function flattenForTable(
   value: Record<string, unknown>,
@@ -59,7 +62,9 @@ export function flattenForTable(
   const walk = (object: Record<string, unknown>, path: string, depth: number) => {
     for (const [key, item] of Object.entries(object)) {
       if (depth === 0 && skip.includes(key)) continue;
-      const name = key.startsWith('urn:') && key.endsWith(':User') ? (key.split(':').at(-2) ?? key) : key;
+      const name = EXTENSION_PREFIX.test(key)
+        ? key.replace(EXTENSION_PREFIX, '').replace(EXTENSION_SUFFIX, '')
+        : key;
       const at = path ? `${path}.${name}` : name;
       if (Array.isArray(item)) {
         rows.push([at, formatMultiValue(item) ?? formatValue(item)]);
