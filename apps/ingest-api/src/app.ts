@@ -1,5 +1,6 @@
 import type { Logger } from '@dirsync/core';
 import type { ReportStore } from '@dirsync/reports';
+import type { ConsoleReader } from '@dirsync/sync';
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
 import type { Cluster, Redis } from 'ioredis';
@@ -9,6 +10,11 @@ import { guardAdminWrites } from './admin-write-guard.js';
 import { errorHandler } from './api-error.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { rejectOversizedBodies } from './body-size-limit.js';
+import { consoleAssetsRouter } from './console/assets.js';
+import { consoleRoutes } from './console/console-routes.js';
+import { htmlErrors, htmlNotFound } from './console/html-errors.js';
+import type { ConsoleChrome } from './console/layout.js';
+import { reportRoutes } from './console/report-routes.js';
 import { createDashboard } from './dashboard.js';
 import type { IndexBuildStart } from './index-trigger.js';
 import type { IngestService } from './ingest-service.js';
@@ -44,13 +50,23 @@ export interface AppDeps {
   timeZone?: string;
   /** `GET /admin/scheduled`: pending effective-dated changes (absent: 404). */
   scheduled?: ListScheduled;
+  /** The operator console's engine side (overview, people, buttons); absent: those pages answer 404. */
+  consoleReader?: ConsoleReader;
 }
 
 /** Low-cardinality route label for metrics and logs. */
 function routeLabel(path: string): string {
   if (path.startsWith('/admin/queues')) return '/admin/queues';
   if (path.startsWith('/admin/reports/')) return '/admin/reports/:id';
+  if (path.startsWith('/admin/console/')) return '/admin/console';
+  if (path.startsWith('/admin/people/')) {
+    const action = /^\/admin\/people\/[^/]+\/(resync|retry|read-live)$/.exec(path)?.[1];
+    return action ? `/admin/people/:id/${action}` : '/admin/people/:id';
+  }
+  if (path === '/admin/') return '/admin';
   return [
+    '/admin',
+    '/admin/people',
     '/webhooks/directory-sync',
     '/healthz',
     '/readyz',
@@ -74,8 +90,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
+    // Taken before routing: a router mounted at a path (`/admin`) strips it from req.path until it hands on.
+    const path = req.path;
     res.on('finish', () => {
-      const route = routeLabel(req.path);
+      const route = routeLabel(path);
       deps.metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
       // One line per request; webhook deliveries at info (what an operator traces), the rest at http. A line
@@ -122,19 +140,24 @@ export function createApp(deps: AppDeps): Express {
     guardAdminWrites({ allowEmptyBody: true }),
     createDashboard({ basePath: '/admin/queues', queues: deps.queues }),
   );
+  const chrome: ConsoleChrome = { peoplePages: deps.consoleReader !== undefined };
   app.use(
     '/admin',
     auth,
     guardAdminWrites(),
+    consoleAssetsRouter(),
+    reportRoutes({ reports: deps.reports, chrome }),
+    deps.consoleReader ? [consoleRoutes({ reader: deps.consoleReader, chrome })] : [],
     adminIndexRouter({ startIndexBuild: deps.startIndexBuild }),
     adminRouter({
-      reports: deps.reports,
       preview: deps.preview,
       previewUnavailable: deps.previewUnavailable,
       startReconcile: deps.startReconcile,
       status: deps.status,
       scheduled: deps.scheduled,
     }),
+    htmlNotFound(),
+    htmlErrors(chrome, deps.logger),
   );
 
   app.use((_req, res) => {

@@ -12,4 +12,9 @@ export {
   SYNC_DISCREPANCY_TYPES,
 } from './model.js';
 export { ReportBuilder, type ReportBuilderOptions } from './report-builder.js';
-export { ReportStore, type ReportStoreOptions, type ReportSummary } from './report-store.js';
+export {
+  type ReportFilter,
+  ReportStore,
+  type ReportStoreOptions,
+  type ReportSummary,
+} from './report-store.js';

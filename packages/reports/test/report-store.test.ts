@@ -31,6 +31,50 @@ describe('ReportStore', () => {
   });
 
   redisTest(
+    'filters by time range, discrepancies, discrepancy type and person, within a scan limit',
+    async ({ redis, prefix }) => {
+      const store = new ReportStore({ redis, prefix, retentionDays: 30 });
+      const at = (s: number) => new Date(Date.parse('2026-11-28T10:00:00Z') + s * 1000);
+      const failure = (externalId: string) => ({
+        externalId,
+        correlationId: 'c',
+        type: 'policy_violation' as const,
+        detail: 'role not allowed',
+      });
+      await store.save(report('clean', at(0).toISOString()));
+      await store.save(
+        new ReportBuilder({ id: 'denied', kind: 'sync', now: () => at(10) })
+          .record({ externalId: 'HR-7', outcome: 'failed' }, [failure('HR-7')])
+          .build(),
+      );
+      await store.save(
+        new ReportBuilder({ id: 'drift', kind: 'reconcile', now: () => at(20) })
+          .addDiscrepancy({
+            externalId: 'HR-9',
+            correlationId: 'r',
+            type: 'orphan_in_target',
+            detail: 'gone',
+          })
+          .markCoalesced('HR-7')
+          .build(),
+      );
+      const ids = async (filter: Parameters<ReportStore['list']>[0]) =>
+        (await store.list(filter)).map((r) => r.id);
+      expect(await ids({ since: at(10).getTime() })).toEqual(['drift', 'denied']);
+      expect(await ids({ since: at(10).getTime(), before: at(20).getTime() })).toEqual(['denied']);
+      expect(await ids({ hasDiscrepancies: true })).toEqual(['drift', 'denied']);
+      expect(await ids({ hasDiscrepancies: false })).toEqual(['clean']);
+      expect(await ids({ discrepancyType: 'policy_violation' })).toEqual(['denied']);
+      expect(await ids({ externalId: 'HR-7' })).toEqual(['drift', 'denied']);
+      expect(await ids({ externalId: 'HR-9', kind: 'sync' })).toEqual([]);
+      expect(await ids({ externalId: 'p-clean' })).toEqual(['clean']);
+      // Only the newest two are read: the oldest match is not found.
+      expect(await ids({ hasDiscrepancies: false, scanLimit: 2 })).toEqual([]);
+      expect(await ids({ limit: 1, scanLimit: 2 })).toEqual(['drift']);
+    },
+  );
+
+  redisTest(
     'expires reports after the retention and drops them from the index',
     async ({ redis, prefix }) => {
       const store = new ReportStore({ redis, prefix, retentionDays: 30 });

@@ -1,6 +1,5 @@
 import { type HrEvent, hrEventSchema, reconcileRequestSchema } from '@dirsync/contracts';
 import { describeIssues } from '@dirsync/core';
-import type { ReportStore } from '@dirsync/reports';
 import express, { type Router } from 'express';
 import { ApiError } from '../api-error.js';
 
@@ -26,7 +25,6 @@ export type ReconcileStart =
   | { status: 'refused'; code: string; message: string; details: Record<string, unknown> };
 
 export interface AdminRouterDeps {
-  reports: ReportStore;
   preview: PreviewEvent | undefined;
   /** Why preview is unavailable (e.g. no target credentials). */
   previewUnavailable?: string;
@@ -35,37 +33,13 @@ export interface AdminRouterDeps {
   scheduled?: ListScheduled | undefined;
 }
 
-/** The operators' JSON routes under /admin (authentication is applied by the caller). */
+/**
+ * The operators' JSON routes under /admin (authentication is applied by the caller). The reports routes live
+ * with the console (console/report-routes.ts): they answer HTML pages too.
+ */
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
-
-  router.get('/reports', async (req, res) => {
-    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-    const before = req.query.before === undefined ? undefined : Date.parse(String(req.query.before));
-    const kind = req.query.kind;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) {
-      throw new ApiError(400, 'invalid_query', 'limit must be a whole number from 1 to 500');
-    }
-    if (before !== undefined && Number.isNaN(before)) {
-      throw new ApiError(400, 'invalid_query', 'before must be an ISO-8601 date-time');
-    }
-    if (kind !== undefined && kind !== 'sync' && kind !== 'reconcile') {
-      throw new ApiError(400, 'invalid_query', 'kind must be sync or reconcile');
-    }
-    const options: Parameters<ReportStore['list']>[0] = {};
-    if (limit !== undefined) options.limit = limit;
-    if (before !== undefined) options.before = before;
-    if (kind !== undefined) options.kind = kind;
-    res.json({ reports: await deps.reports.list(options) });
-  });
-
-  router.get('/reports/:id', async (req, res) => {
-    const report = await deps.reports.get(req.params.id);
-    if (!report)
-      throw new ApiError(404, 'not_found', 'no report with that id (reports expire after the retention)');
-    res.json(report);
-  });
 
   router.post('/preview', async (req, res) => {
     if (!deps.preview) {
