@@ -156,10 +156,12 @@ describe('console actions', () => {
         // The reconcile buttons' bodies reach the existing route as sent.
         const override = await post(app, '/admin/reconcile', {
           headers: { origin: app.url },
-          body: JSON.stringify({ apply: true, overrideBrake: true }),
+          body: JSON.stringify({ apply: true, overrideBrake: true, expectedDeactivations: 3 }),
         });
         expect(override).toMatchObject({ status: 202, json: { jobId: 'reconcile-1' } });
-        expect(app.reconcileRequests).toEqual([{ apply: true, overrideBrake: true }]);
+        expect(app.reconcileRequests).toEqual([
+          { apply: true, overrideBrake: true, expectedDeactivations: 3 },
+        ]);
       } finally {
         await app.close();
       }
