@@ -4,11 +4,12 @@ import { LuaScript } from './lua-script.js';
 
 // Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
 // it as one unit (an AOF replays a script's effects as one transaction). Each event also goes on its person's
-// console timeline here (accepted, duplicate or stale), so intake spends no extra round trip on it.
+// console timeline here (accepted, duplicate or stale), so intake spends no extra round trip on it; the entry is
+// the compact `e|<status>|<now>|<occurredAtMs>|<type>|<idempotency key>` (see person-timeline.ts), built from the
+// event's own arguments.
 // KEYS: sequence, pending, then (idempotency, person, timeline) per event.
-// ARGV: now, ttl, timelineCap, timelineTtlMs, then (externalId, type, occurredAtMs, correlationId, dataJson,
-// fullRecord, nanosOfMs, contentHash, timelineHead) per event; timelineHead is the entry's JSON up to its status
-// (empty: no entry).
+// ARGV: now, ttl, timelineCap (0: no entries), timelineTtlMs, then (externalId, type, occurredAtMs,
+// correlationId, dataJson, fullRecord, nanosOfMs, contentHash) per event.
 // → per event: 0 duplicate, -1 stale, n > 0 the person's new revision; then n flags: 1 when the event made its
 // person pending (they were not pending before), else 0. An idempotency key remembered (or met earlier in the
 // batch) with another content hash refuses the whole batch before any write: an error reply
@@ -18,11 +19,11 @@ local now = ARGV[1]
 local ttl = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 local n = (#KEYS - 2) / 3
-local w = 9
-local function note(tkey, head, status)
-  if head == '' then return end
-  redis.call('LPUSH', tkey, head .. status .. '"}')
-  redis.call('LTRIM', tkey, 0, cap - 1)
+local w = 8
+local function note(tkey, b, status)
+  if cap == 0 then return end
+  local entry = 'e|' .. status .. '|' .. now .. '|' .. ARGV[b + 3] .. '|' .. ARGV[b + 2] .. '|' .. ARGV[b + 4]
+  if redis.call('LPUSH', tkey, entry) > cap then redis.call('LTRIM', tkey, 0, cap - 1) end
   redis.call('PEXPIRE', tkey, ARGV[4])
 end
 local hashes = {}
@@ -43,10 +44,10 @@ for i = 1, n do
   local tkey = KEYS[3 * i + 2]
   local b = 4 + (i - 1) * w
   local ext, etype, occ, cid, data, full = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-  local ns, hash, head = tonumber(ARGV[b + 7]), ARGV[b + 8], ARGV[b + 9]
+  local ns, hash = tonumber(ARGV[b + 7]), ARGV[b + 8]
   if not redis.call('SET', idem, hash, 'NX', 'EX', ttl) then
     out[i] = 0
-    note(tkey, head, 'duplicate')
+    note(tkey, b, 'duplicate')
   else
     local seq = redis.call('INCR', KEYS[1])
     local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data', 'occns')
@@ -55,7 +56,7 @@ for i = 1, n do
     -- occurredAt at full precision: (epoch ms, nanoseconds below it). Equal: the later arrival wins.
     if curOcc ~= nil and (occ < curOcc or (occ == curOcc and ns < curNs)) then
       out[i] = -1
-      note(tkey, head, 'stale')
+      note(tkey, b, 'stale')
     else
       local rev = (tonumber(cur[2]) or 0) + 1
       local active = cur[3] or '1'
@@ -66,7 +67,7 @@ for i = 1, n do
         'data', data, 'active', active, 'rev', rev, 'at', now)
       out[n + i] = redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev
-      note(tkey, head, 'accepted')
+      note(tkey, b, 'accepted')
     end
   end
 end

@@ -23,7 +23,7 @@ import {
   type PersonState,
   parseState,
 } from './person-state.js';
-import { eventEntryHead, type TimelineSettings, timelineSettings } from './person-timeline.js';
+import { type TimelineSettings, timelineSettings } from './person-timeline.js';
 import type { ManagerWaitlist } from './sync-ports.js';
 
 /** Idempotency keys are remembered this long (contract: 7 days). */
@@ -124,7 +124,6 @@ export class PersonStore implements ManagerWaitlist {
         isFullRecord(data) ? '1' : '0',
         e.occurredAtNs ?? 0,
         e.contentHash ?? hashJson([e.type, e.occurredAtMs, e.occurredAtNs ?? 0, e.data]),
-        eventEntryHead({ at: now, eventId: e.idempotencyKey, type: e.type, occurredAtMs: e.occurredAtMs }),
       );
     }
     const codes = await INGEST.run<number[]>(this.redis, keys, args).catch((error: unknown) => {

@@ -19,26 +19,39 @@ export function timelineSettings(retentionDays = 30): TimelineSettings {
 }
 
 /**
- * The `event` entry without its status, as the ingest scripts complete it (`head .. status .. '"}'`): the status
- * (accepted, duplicate, stale, scheduled) is known only inside the script, and the entry is written there, in the
- * same round trip as the event itself.
+ * Event entries are written inside the ingest and schedule scripts, in the same round trip as the event, in a
+ * compact form built there from the event's own arguments: `e|<status>|<at>|<occurredAtMs>|<type>|<eventId>`
+ * (the id last: it may hold `|`). Every other entry is JSON.
  */
-export function eventEntryHead(fields: {
+const EVENT_PREFIX = 'e|';
+
+/** The part of a compact event entry after its status, for a script that adds `e|<status>|` in front. */
+export function eventEntryTail(fields: {
   at: number;
   eventId: string;
   type: string;
   occurredAtMs: number;
 }): string {
-  const entry = {
+  return `${fields.at}|${fields.occurredAtMs}|${fields.type}|${fields.eventId}`;
+}
+
+const EVENT_STATUSES = new Set(['accepted', 'duplicate', 'stale', 'scheduled']);
+
+/** A compact event entry as the timeline shows it. */
+function parseEventEntry(line: string): TimelineEntry | undefined {
+  const parts = line.slice(EVENT_PREFIX.length).split('|');
+  const [status, at, occurredAtMs, type] = parts;
+  const eventId = parts.slice(4).join('|');
+  if (!status || !EVENT_STATUSES.has(status) || !type || parts.length < 5) return undefined;
+  const occurred = new Date(Number(occurredAtMs));
+  return {
     kind: 'event',
-    at: fields.at,
-    eventId: fields.eventId,
-    type: fields.type,
-    occurredAt: new Date(fields.occurredAtMs).toISOString(),
-    status: '',
+    at: Number(at),
+    eventId,
+    type,
+    occurredAt: Number.isNaN(occurred.getTime()) ? '' : occurred.toISOString(),
+    status: status as Extract<TimelineEntry, { kind: 'event' }>['status'],
   };
-  // `…,"status":""}` → `…,"status":"`
-  return JSON.stringify(entry).slice(0, -2);
 }
 
 /** A failure's message as the timeline keeps it: one line, no stack, no file paths, credentials masked. */
@@ -109,6 +122,7 @@ export class PersonTimeline {
 }
 
 function parseEntry(line: string): TimelineEntry | undefined {
+  if (line.startsWith(EVENT_PREFIX)) return parseEventEntry(line);
   try {
     const entry = JSON.parse(line) as TimelineEntry;
     return typeof entry?.at === 'number' && typeof entry.kind === 'string' ? entry : undefined;

@@ -8,16 +8,16 @@ import { LuaScript } from './lua-script.js';
  */
 
 // KEYS: idempotency (scoped to the person, as for present events), person schedule, due, person timeline.
-// ARGV: ttl, at, occurredAtMs, changeJson, dueAt, stage, member, contentHash, timelineHead, timelineCap,
-// timelineTtlMs (timelineHead: the console entry's JSON up to its status; empty: no entry).
+// ARGV: ttl, at, occurredAtMs, changeJson, dueAt, stage, member, contentHash, timelineTail, timelineCap,
+// timelineTtlMs (the console entry is `e|<status>|` .. timelineTail, see person-timeline.ts; empty: no entry).
 // → 0 duplicate key (same content); -2 the key was used for other content (a conflict: nothing stored); -1 older
 // than the change set already scheduled for that time (changes nothing); 1 stored.
 // Equal occurredAt: the later arrival wins, as for present events.
 export const SCHEDULE = new LuaScript(`
 local function note(status)
   if ARGV[9] == '' then return end
-  redis.call('LPUSH', KEYS[4], ARGV[9] .. status .. '"}')
-  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[10]) - 1)
+  local cap = tonumber(ARGV[10])
+  if redis.call('LPUSH', KEYS[4], 'e|' .. status .. '|' .. ARGV[9]) > cap then redis.call('LTRIM', KEYS[4], 0, cap - 1) end
   redis.call('PEXPIRE', KEYS[4], ARGV[11])
 end
 local seen = redis.call('GET', KEYS[1])

@@ -12,7 +12,7 @@ import { IdempotencyConflictError } from './idempotency-conflict.js';
 import type { SyncKeys } from './keys.js';
 import type { IncomingEvent, PersonState } from './person-state.js';
 import { IDEMPOTENCY_TTL_SECONDS } from './person-store.js';
-import { eventEntryHead, type TimelineSettings, timelineSettings } from './person-timeline.js';
+import { eventEntryTail, type TimelineSettings, timelineSettings } from './person-timeline.js';
 import { CLAIM_DUE, COMMIT, PREPARE, SCHEDULE } from './schedule-scripts.js';
 
 /** What became of a future-dated event. */
@@ -106,7 +106,7 @@ export class ScheduledChanges implements PrehireReader {
         stage,
         `${at}${MEMBER_SEP}${change.externalId}`,
         event.contentHash ?? hashJson([event.type, event.occurredAtMs, event.occurredAtNs ?? 0, event.data]),
-        eventEntryHead({
+        eventEntryTail({
           at: now,
           eventId: event.idempotencyKey,
           type: event.type,
