@@ -89,6 +89,7 @@ async function runBatch(
       externalIds,
       origin,
       finalAttempt: isFinalAttempt(job),
+      attempt: job.attemptsMade + 1,
       signal,
       logger: log,
     });

@@ -94,6 +94,10 @@ export class ReportStore {
     return `${this.prefix}:report:${id}`;
   }
 
+  private latestKey(kind: Report['kind']): string {
+    return `${this.prefix}:reports:latest:${kind}`;
+  }
+
   /** Stores the report (idempotent by id) and appends it to the audit log. */
   async save(report: Report): Promise<void> {
     const at = Date.parse(report.generatedAt);
@@ -102,6 +106,7 @@ export class ReportStore {
       .set(this.key(report.id), JSON.stringify(report), 'PX', this.retentionMs)
       .zadd(this.indexKey, at, report.id)
       .zremrangebyscore(this.indexKey, '-inf', Date.now() - this.retentionMs)
+      .set(this.latestKey(report.kind), report.id, 'PX', this.retentionMs)
       .exec();
     if (this.auditLogPath) await appendAuditLine(this.auditLogPath, JSON.stringify(report));
   }
@@ -109,6 +114,12 @@ export class ReportStore {
   async get(id: string): Promise<Report | undefined> {
     const raw = await this.redis.get(this.key(id));
     return raw ? (JSON.parse(raw) as Report) : undefined;
+  }
+
+  /** The report of this kind saved last (a pointer kept on save: no scan of the index). */
+  async latest(kind: Report['kind']): Promise<Report | undefined> {
+    const id = await this.redis.get(this.latestKey(kind));
+    return id ? this.get(id) : undefined;
   }
 
   /** Latest first. `before` pages by generatedAt (exclusive, ms since epoch); see ReportFilter for the rest. */

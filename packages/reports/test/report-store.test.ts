@@ -28,6 +28,11 @@ describe('ReportStore', () => {
     const next = await store.list({ limit: 3, before: Date.parse(latest[2]?.generatedAt ?? '') });
     expect(next.map((r) => r.id)).toEqual(['r2', 'r1', 'r0']);
     expect((await store.list({ kind: 'reconcile' })).map((r) => r.id)).toEqual(['x']);
+    // The latest of a kind comes from a pointer kept on save, not from a scan of the index.
+    expect((await store.latest('reconcile'))?.id).toBe('x');
+    expect((await store.latest('sync'))?.id).toBe('r4');
+    await redis.del(`${prefix}:reports:latest:reconcile`);
+    expect(await store.latest('reconcile')).toBeUndefined();
   });
 
   redisTest(

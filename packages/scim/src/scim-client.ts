@@ -38,6 +38,8 @@ export interface ScimRequestInfo {
 /** What `onResponse` learns about each SCIM request once it ends (for metrics). */
 export interface ScimResponseInfo {
   method: string;
+  /** Path under the SCIM base, without the query, e.g. `/Users/2f1c…`. */
+  path: string;
   route: string;
   status: number | 'network_error';
   durationMs: number;
@@ -73,6 +75,8 @@ export interface ScimClientOptions {
 export interface ScimRequestContext {
   correlationId?: string;
   signal?: AbortSignal;
+  /** Called after each request made for this call, with its outcome (a sync's own request log). */
+  onResponse?: (info: ScimResponseInfo) => void;
 }
 
 /** A user and the version to send back as `If-Match` (undefined when the target reports none). */
@@ -504,12 +508,14 @@ export class ScimClient {
       const durationMs = Math.round(performance.now() - started);
 
       if (!result.ok) {
-        this.report({ method: spec.method, route: spec.route, status: 'network_error', durationMs }, ctx);
+        const failed = { method: spec.method, path: spec.path, route: spec.route, durationMs };
+        this.report({ ...failed, status: 'network_error' }, ctx);
         throw scimNetworkError(label, result);
       }
       const answer = result.answer;
       const answered: ScimResponseInfo = {
         method: spec.method,
+        path: spec.path,
         route: spec.route,
         status: answer.status,
         durationMs,
@@ -537,9 +543,12 @@ export class ScimClient {
     const full: ScimResponseInfo =
       ctx.correlationId === undefined ? info : { ...info, correlationId: ctx.correlationId };
     this.logger.debug('scim response', { ...full });
-    if (!this.onResponse) return;
+    for (const listener of [this.onResponse, ctx.onResponse]) if (listener) this.notify(listener, full);
+  }
+
+  private notify(listener: (info: ScimResponseInfo) => void, info: ScimResponseInfo): void {
     try {
-      this.onResponse(full);
+      listener(info);
     } catch (error) {
       // A metrics callback must never fail a sync.
       this.logger.warn('scim onResponse callback threw', {

@@ -325,14 +325,35 @@ describe('ScimClient requests', () => {
       destroy = true;
       await caught(() => client.getUser('x'));
       expect(seen.map(({ durationMs, ...rest }) => rest)).toEqual([
-        { method: 'GET', route: 'GET /Users/:id', status: 200, correlationId: 'c-1' },
-        { method: 'GET', route: 'GET /Users', status: 200 },
-        { method: 'POST', route: 'POST /Users', status: 201 },
-        { method: 'PATCH', route: 'PATCH /Users/:id', status: 200 },
-        { method: 'PATCH', route: 'PATCH /Users/:id', status: 404 },
-        { method: 'GET', route: 'GET /Users/:id', status: 'network_error' },
+        {
+          method: 'GET',
+          path: '/Users/7c1e-aaaa',
+          route: 'GET /Users/:id',
+          status: 200,
+          correlationId: 'c-1',
+        },
+        { method: 'GET', path: '/Users', route: 'GET /Users', status: 200 },
+        { method: 'POST', path: '/Users', route: 'POST /Users', status: 201 },
+        { method: 'PATCH', path: '/Users/7c1e-bbbb', route: 'PATCH /Users/:id', status: 200 },
+        { method: 'PATCH', path: '/Users/7c1e-dddd', route: 'PATCH /Users/:id', status: 404 },
+        { method: 'GET', path: '/Users/x', route: 'GET /Users/:id', status: 'network_error' },
       ]);
       for (const info of seen) expect(info.durationMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it("reports a call's responses to that call's own listener too, and only that call's", async () => {
+      const clientSeen: ScimResponseInfo[] = [];
+      const callSeen: ScimResponseInfo[] = [];
+      const { client } = await setup({
+        scim: () => ({ status: 200, body: resource('u-1') }),
+        client: { onResponse: (info) => clientSeen.push(info) },
+      });
+      await client.getUser('u-1', { correlationId: 'c-9', onResponse: (info) => callSeen.push(info) });
+      await client.getUser('u-2');
+      expect(clientSeen).toHaveLength(2);
+      expect(callSeen.map(({ durationMs, ...rest }) => rest)).toEqual([
+        { method: 'GET', path: '/Users/u-1', route: 'GET /Users/:id', status: 200, correlationId: 'c-9' },
+      ]);
     });
 
     it('survives an onResponse callback that throws', async () => {

@@ -2,13 +2,15 @@ import type { SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
 import { type PersonResult, type Report, ReportBuilder, type ReportStore } from '@dirsync/reports';
 import type { BatchDraftStore, DraftEntry } from './batch-draft-store.js';
-import { type FailedPerson, type PersonRunResult, runPerson } from './person-run.js';
+import { type FailedPerson, type PersonRunDeps, type PersonRunResult, runPerson } from './person-run.js';
 import type { PersonState } from './person-state.js';
 import type { PersonStore } from './person-store.js';
-import type { PersonSyncFailure } from './person-sync-result.js';
+import type { PersonSyncFailure, PersonSyncResult } from './person-sync-result.js';
 import type { PersonSyncer } from './person-syncer.js';
 import { blockedBy, settleRenames } from './rename-rounds.js';
 import type { RequestBudget } from './request-budget.js';
+import type { SyncRecorder } from './sync-recorder.js';
+import type { SyncTrace } from './sync-trace.js';
 import type { TargetHealth } from './target-health.js';
 
 /** What one run of a batch came to. */
@@ -29,6 +31,8 @@ export interface BatchInput {
   origin: SyncOrigin;
   /** The last attempt turns remaining retryable failures into failures for good. */
   finalAttempt: boolean;
+  /** 1-based attempt of the job (for the console's timeline). */
+  attempt?: number;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -43,6 +47,8 @@ export interface BatchRunnerOptions {
   health?: TargetHealth;
   /** Triggers a sync for people who need one (their manager now exists). */
   onResync?: (externalIds: string[]) => Promise<void>;
+  /** Keeps each sync's requests and outcome for the console (timeline, counters, people search). */
+  recorder?: SyncRecorder;
   /**
    * How long a person's newest change must have rested before it is written (0: write at once). HR systems often
    * send several webhooks for one edit; waiting this long turns them into one write. Never longer than
@@ -74,10 +80,7 @@ export class BatchRunner {
     const failures: FailedPerson[] = [];
     const contended: string[] = [];
     const resting: Array<{ externalId: string; dueAt: number }> = [];
-    const deps = {
-      ...this.options,
-      quietUntil: (state: PersonState) => this.quietUntil(state),
-    };
+    const deps = this.personRunDeps(input, draft.reportId);
     const logger = input.logger ?? this.options.logger;
     const runOne = (externalId: string, park = false) =>
       runPerson(deps, externalId, { signal: input.signal, logger, park }, failures);
@@ -147,6 +150,25 @@ export class BatchRunner {
       }
     }
     return this.complete(input, failures);
+  }
+
+  /** What each person's run needs: the stores, the quiet period, and the recorder bound to this job's run. */
+  private personRunDeps(input: BatchInput, reportId: string): PersonRunDeps {
+    const { recorder } = this.options;
+    const context = {
+      jobId: input.jobId,
+      reportId,
+      attempt: input.attempt,
+      finalAttempt: input.finalAttempt,
+    };
+    return {
+      ...this.options,
+      quietUntil: (state: PersonState) => this.quietUntil(state),
+      record:
+        recorder &&
+        ((state: PersonState, result: PersonSyncResult, trace: SyncTrace) =>
+          recorder.record(state, result, trace, context)),
+    };
   }
 
   /** Builds the report from the draft, stores it when it says anything, and drops the draft. */

@@ -73,7 +73,8 @@ export interface OverviewView {
   };
   /** SCIM requests sent in the last 60 s against the per-minute limit. */
   budget: { usedLastMinute: number; limitPerMinute: number; rateLimited429LastHour: number };
-  quarantine: { active: boolean; cause?: string; since?: string };
+  /** `detail`: the quarantine's own sentence (what failed, for how long). */
+  quarantine: { active: boolean; cause?: string; since?: string; detail?: string };
   /** People whose newest revision failed for good. */
   failedPeople: number;
   lastReconcile?: {
@@ -116,6 +117,8 @@ export interface PersonView {
   };
   /** What the target holds, from the cache (`source: 'cache'`) or read just now (`'live'`). */
   target?: { source: 'cache' | 'live'; scimId: string; version?: string; syncedAt?: string; user?: ScimUser };
+  /** Why a live read asked for could not be made (the cached copy is shown instead). */
+  liveError?: string;
   /** What the next sync would send (the preview over the cached target; no request spent). */
   pending?: { outcome: string; requests: PlannedRequest[]; detail?: string };
   /** Failed jobs of this person still in the queue (retry with `POST .../retry`). */

@@ -45,7 +45,7 @@ export async function ingestEffectiveDelivery(
     const externalId = event.data.externalId;
     const previous = await parts.people.get(externalId);
     const status = await parts.schedule
-      .add(previous, event, effectiveAtMs[i] as number)
+      .add(previous, event, effectiveAtMs[i] as number, now)
       .catch((error: unknown) => {
         // The schedule knows nothing of batches: name the event's place in this one.
         if (error instanceof IdempotencyConflictError) {

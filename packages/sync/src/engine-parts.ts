@@ -9,6 +9,7 @@ import { createKeys, type SyncKeys } from './keys.js';
 import { RedisManagerWaitClock } from './manager-wait.js';
 import { RedisNoteLedger } from './note-ledger.js';
 import { PersonStore } from './person-store.js';
+import { PersonTimeline, timelineSettings } from './person-timeline.js';
 import {
   type DirectoryReader,
   ReconcileRunner,
@@ -18,6 +19,7 @@ import { RefusalStore } from './refusal-store.js';
 import { RequestBudget } from './request-budget.js';
 import { ScheduledChanges } from './scheduled-changes.js';
 import type { SyncEngineSettings } from './sync-engine-types.js';
+import { SyncRecorder } from './sync-recorder.js';
 import { TargetCache } from './target-cache.js';
 import { createTargetClient } from './target-client.js';
 import { TargetHealth } from './target-health.js';
@@ -44,9 +46,17 @@ export function createParts(settings: SyncEngineSettings, mapping: Awaited<Retur
     logger,
     onResponse: hooks.onTargetResponse && ((info) => hooks.onTargetResponse?.(info, 'live')),
   });
+  // The console timeline keeps entries as long as reports are kept (REPORT_RETENTION_DAYS).
+  const timeline = new PersonTimeline({
+    redis,
+    keys,
+    settings: timelineSettings(settings.reportRetentionDays),
+    ...(settings.now ? { now: settings.now } : {}),
+  });
   const people = new PersonStore({
     redis,
     keys,
+    timeline: timeline.settings,
     ...(settings.lockTtlMs ? { lockTtlMs: settings.lockTtlMs } : {}),
     ...(settings.personStateRetentionDays
       ? { retentionMs: settings.personStateRetentionDays * 86_400_000 }
@@ -56,7 +66,12 @@ export function createParts(settings: SyncEngineSettings, mapping: Awaited<Retur
   const { directoryIndex, reader, indexBuilder } = createDirectoryIndex(settings, budget, mapping.owned);
   // Every cache write the sync makes keeps the index current too.
   const cache = new IndexingTargetCache(new TargetCache({ redis, keys }), directoryIndex);
-  const schedule = new ScheduledChanges({ redis, keys, prehireDays: settings.prehireDays ?? 0 });
+  const schedule = new ScheduledChanges({
+    redis,
+    keys,
+    prehireDays: settings.prehireDays ?? 0,
+    timeline: timeline.settings,
+  });
   const reports = new ReportStore({
     redis,
     prefix: settings.prefix,
@@ -64,8 +79,11 @@ export function createParts(settings: SyncEngineSettings, mapping: Awaited<Retur
     ...(settings.auditLogPath ? { auditLogPath: settings.auditLogPath } : {}),
   });
   const refusals = new RefusalStore({ redis, keys });
+  const recorder = new SyncRecorder({ redis, keys, timeline: timeline.settings, now: settings.now, logger });
   return {
     keys,
+    timeline,
+    recorder,
     budget,
     health,
     client,
@@ -108,6 +126,7 @@ export function createReconcile(
     | 'prehires'
     | 'refusals'
     | 'phoneRegion'
+    | 'timeline'
   >,
 ): ReconcileRunner | undefined {
   const { reconcile: options, hooks = {}, logger } = settings;

@@ -11,3 +11,14 @@ export class IdempotencyConflictError extends Error {
     this.name = 'IdempotencyConflictError';
   }
 }
+
+/** The ingest script's "IDEMPOTENCY_CONFLICT <event number>" error reply as the event it names. */
+export function toConflict(
+  error: unknown,
+  events: ReadonlyArray<{ idempotencyKey: string; data: { externalId: string } }>,
+): IdempotencyConflictError | undefined {
+  const match = error instanceof Error ? /IDEMPOTENCY_CONFLICT (\d+)/.exec(error.message) : null;
+  const event = match ? events[Number(match[1]) - 1] : undefined;
+  if (!event) return undefined;
+  return new IdempotencyConflictError(event.idempotencyKey, event.data.externalId, Number(match?.[1]) - 1);
+}

@@ -1,4 +1,5 @@
 export type { BatchResult } from './batch-runner.js';
+export { type ConsoleSources, createConsoleReader } from './console-reader.js';
 export type * from './console-view.js';
 export { type EffectiveIngestStatus, ingestEffective, ingestEffectiveDelivery } from './effective-intake.js';
 export { IdempotencyConflictError } from './idempotency-conflict.js';
@@ -7,6 +8,7 @@ export { createKeys, type SyncKeys } from './keys.js';
 export type { OutOfScopeMode } from './out-of-scope.js';
 export type { IncomingEvent, IngestStatus } from './person-state.js';
 export { type IngestDelivery, PersonStore } from './person-store.js';
+export { PersonTimeline, TIMELINE_CAP, type TimelineSettings, timelineSettings } from './person-timeline.js';
 export type { PreviewResult } from './preview.js';
 export { SnapshotError } from './reconcile/load-snapshot.js';
 export type { PlannedRequest } from './recording-target.js';

@@ -51,6 +51,17 @@ export interface SyncKeys {
   groupIds: string;
   /** JSON: the skills and languages dirsync added to this person itself, and the ones the target refused. */
   routing(externalId: string): string;
+  /** LIST (newest first) of one person's console timeline entries, JSON each; capped and expiring. */
+  timeline(externalId: string): string;
+  /** SET of people whose newest revision failed for good (kept by the completion script). */
+  failedPeople: string;
+  /** Hash outcome → count of one minute / one hour (`bucket` = epoch ms ÷ the bucket's length). */
+  statsMinute(bucket: number): string;
+  statsHour(bucket: number): string;
+  /** ZSET of `<term>\0<externalId>` (all scores 0): the console's people search, by word prefix. */
+  searchTerms: string;
+  /** Hash externalId → JSON of what the search shows and the terms indexed for them. */
+  searchDocs: string;
 }
 
 export function createKeys(prefix: string): SyncKeys {
@@ -79,5 +90,11 @@ export function createKeys(prefix: string): SyncKeys {
     deniedWrites: `${prefix}:health:denied-writes`,
     groupIds: `${prefix}:groups:by-name`,
     routing: (id) => `${prefix}:routing:${id}`,
+    timeline: (id) => `${prefix}:timeline:${id}`,
+    failedPeople: `${prefix}:failed-people`,
+    statsMinute: (bucket) => `${prefix}:stats:m:${bucket}`,
+    statsHour: (bucket) => `${prefix}:stats:h:${bucket}`,
+    searchTerms: `${prefix}:search:terms`,
+    searchDocs: `${prefix}:search:docs`,
   };
 }

@@ -6,6 +6,7 @@ import type { PersonLock, PersonStore } from './person-store.js';
 import type { PersonSyncFailure, PersonSyncResult } from './person-sync-result.js';
 import type { PersonSyncer } from './person-syncer.js';
 import type { RequestBudget } from './request-budget.js';
+import { SyncTrace } from './sync-trace.js';
 import type { TargetHealth } from './target-health.js';
 
 /** A person whose sync failed for good in this run. */
@@ -37,6 +38,8 @@ export interface PersonRunDeps {
   onResync?: ((externalIds: string[]) => Promise<void>) | undefined;
   /** When a person still receiving changes may be written (undefined: now). */
   quietUntil: (state: PersonState) => Promise<number | undefined>;
+  /** Keeps what each sync did (its requests, outcome, failure) for the console. */
+  record?: ((state: PersonState, result: PersonSyncResult, trace: SyncTrace) => Promise<void>) | undefined;
 }
 
 /** Combines outcomes when one run applies several revisions of a person: a create stays a create. */
@@ -114,10 +117,13 @@ async function syncNewest(
   signal: AbortSignal | undefined,
   park: boolean,
 ): Promise<{ state: PersonState; result: PersonSyncResult }> {
-  const syncState = async (state: PersonState) => ({
-    state,
-    result: await deps.syncer.sync(state, { correlationId: state.correlationId, signal }, { park }),
-  });
+  const syncState = async (state: PersonState) => {
+    const trace = new SyncTrace();
+    const ctx = { correlationId: state.correlationId, signal, ...trace.listeners };
+    const result = await deps.syncer.sync(state, ctx, { park });
+    await deps.record?.(state, result, trace);
+    return { state, result };
+  };
   const { budget } = deps;
   if (!budget) return syncState(claimed);
   return budget.withSlot(

@@ -3,10 +3,13 @@ import { LuaScript } from './lua-script.js';
 /* The person store's atomic steps. Each header lists KEYS, ARGV and the answer. */
 
 // Folds a batch of events into person states atomically: a batch is all-or-nothing, and Redis acknowledges
-// it as one unit (an AOF replays a script's effects as one transaction).
-// KEYS: sequence, pending, then (idempotency, person) per event.
-// ARGV: now, ttl, then (externalId, type, occurredAtMs, correlationId, dataJson, fullRecord, nanosOfMs,
-// contentHash) per event.
+// it as one unit (an AOF replays a script's effects as one transaction). Each event also goes on its person's
+// console timeline here (accepted, duplicate or stale), so intake spends no extra round trip on it; the entry is
+// the compact `e|<status>|<now>|<occurredAtMs>|<type>|<idempotency key>` (see person-timeline.ts), built from the
+// event's own arguments.
+// KEYS: sequence, pending, then (idempotency, person, timeline) per event.
+// ARGV: now, ttl, timelineCap (0: no entries), timelineTtlMs, then (externalId, type, occurredAtMs,
+// correlationId, dataJson, fullRecord, nanosOfMs, contentHash) per event.
 // → per event: 0 duplicate, -1 stale, n > 0 the person's new revision; then n flags: 1 when the event made its
 // person pending (they were not pending before), else 0. An idempotency key remembered (or met earlier in the
 // batch) with another content hash refuses the whole batch before any write: an error reply
@@ -14,12 +17,19 @@ import { LuaScript } from './lua-script.js';
 export const INGEST = new LuaScript(`
 local now = ARGV[1]
 local ttl = tonumber(ARGV[2])
-local n = (#KEYS - 2) / 2
+local cap = tonumber(ARGV[3])
+local n = (#KEYS - 2) / 3
 local w = 8
+local function note(tkey, b, status)
+  if cap == 0 then return end
+  local entry = 'e|' .. status .. '|' .. now .. '|' .. ARGV[b + 3] .. '|' .. ARGV[b + 2] .. '|' .. ARGV[b + 4]
+  if redis.call('LPUSH', tkey, entry) > cap then redis.call('LTRIM', tkey, 0, cap - 1) end
+  redis.call('PEXPIRE', tkey, ARGV[4])
+end
 local hashes = {}
 for i = 1, n do
-  local idem = KEYS[1 + 2 * i]
-  local hash = ARGV[2 + (i - 1) * w + 8]
+  local idem = KEYS[3 * i]
+  local hash = ARGV[4 + (i - 1) * w + 8]
   local seen = hashes[idem] or redis.call('GET', idem)
   if seen and seen ~= hash then
     return redis.error_reply('IDEMPOTENCY_CONFLICT ' .. i)
@@ -29,13 +39,15 @@ end
 local out = {}
 for i = 1, n do
   out[n + i] = 0
-  local idem = KEYS[1 + 2 * i]
-  local pkey = KEYS[2 + 2 * i]
-  local b = 2 + (i - 1) * w
+  local idem = KEYS[3 * i]
+  local pkey = KEYS[3 * i + 1]
+  local tkey = KEYS[3 * i + 2]
+  local b = 4 + (i - 1) * w
   local ext, etype, occ, cid, data, full = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
   local ns, hash = tonumber(ARGV[b + 7]), ARGV[b + 8]
   if not redis.call('SET', idem, hash, 'NX', 'EX', ttl) then
     out[i] = 0
+    note(tkey, b, 'duplicate')
   else
     local seq = redis.call('INCR', KEYS[1])
     local cur = redis.call('HMGET', pkey, 'occ', 'rev', 'active', 'data', 'occns')
@@ -44,6 +56,7 @@ for i = 1, n do
     -- occurredAt at full precision: (epoch ms, nanoseconds below it). Equal: the later arrival wins.
     if curOcc ~= nil and (occ < curOcc or (occ == curOcc and ns < curNs)) then
       out[i] = -1
+      note(tkey, b, 'stale')
     else
       local rev = (tonumber(cur[2]) or 0) + 1
       local active = cur[3] or '1'
@@ -54,6 +67,7 @@ for i = 1, n do
         'data', data, 'active', active, 'rev', rev, 'at', now)
       out[n + i] = redis.call('ZADD', KEYS[2], 'NX', now, ext)
       out[i] = rev
+      note(tkey, b, 'accepted')
     end
   end
 end
@@ -66,10 +80,12 @@ if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return fals
 return redis.call('HGETALL', KEYS[1])
 `);
 
-// KEYS: person, lock, pending, retiring. ARGV: token, handledRev, externalId, ttlMs, failed (0/1), retireAt.
+// KEYS: person, lock, pending, retiring, failed people.
+// ARGV: token, handledRev, externalId, ttlMs, failed (0/1), retireAt.
 // → -1 lock lost; 0 released (nothing newer); n > 0 a newer revision n arrived meanwhile (lock kept).
 // A person left fully applied and inactive is scheduled for retirement (fields dropped at retireAt, see
-// RETIRE_DUE); an active one is taken off the schedule.
+// RETIRE_DUE); an active one is taken off the schedule. The failed-people set (the console's count) gains the
+// person when a revision fails for good and loses them when one is applied.
 export const COMPLETE = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 local handled = tonumber(ARGV[2])
@@ -78,7 +94,12 @@ if handled > applied then
   redis.call('HSET', KEYS[1], 'appliedRev', handled)
   applied = handled
 end
-if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'failedRev', handled) end
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[1], 'failedRev', handled)
+  redis.call('SADD', KEYS[5], ARGV[3])
+else
+  redis.call('SREM', KEYS[5], ARGV[3])
+end
 local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
 if rev > applied then
   redis.call('PEXPIRE', KEYS[2], ARGV[4])
@@ -168,10 +189,11 @@ end
 return out
 `);
 
-// KEYS: retiring. ARGV: now, limit, personPrefix, lockPrefix, targetPrefix.
+// KEYS: retiring, search docs, search terms. ARGV: now, limit, personPrefix, lockPrefix, targetPrefix.
 // Deactivated people whose retention ran out: their state becomes a tombstone (no HR fields, no event id; the
 // newest occurredAt, inactive, revisions stay, so an older replayed event stays stale), and the cached target
-// copy goes. Someone reactivated, pending or being synced meanwhile is left alone (their completion reschedules).
+// copy and their entry in the console's people search go. Someone reactivated, pending or being synced meanwhile
+// is left alone (their completion reschedules).
 export const RETIRE_DUE = new LuaScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
@@ -184,6 +206,11 @@ for _, ext in ipairs(ids) do
     if settled then
       redis.call('HDEL', pkey, 'data', 'cid')
       redis.call('DEL', ARGV[5] .. ext)
+      local doc = redis.call('HGET', KEYS[2], ext)
+      if doc then
+        for _, term in ipairs(cjson.decode(doc).t or {}) do redis.call('ZREM', KEYS[3], term .. '\\0' .. ext) end
+        redis.call('HDEL', KEYS[2], ext)
+      end
       out[#out + 1] = ext
     end
   end

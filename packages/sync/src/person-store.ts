@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deriveId, hashJson } from '@dirsync/contracts';
 import type { Cluster, Redis } from 'ioredis';
-import { IdempotencyConflictError } from './idempotency-conflict.js';
+import { toConflict } from './idempotency-conflict.js';
 import { keepHrFields } from './kept-hr-fields.js';
 import type { SyncKeys } from './keys.js';
 import {
@@ -23,6 +23,7 @@ import {
   type PersonState,
   parseState,
 } from './person-state.js';
+import { type TimelineSettings, timelineSettings } from './person-timeline.js';
 import type { ManagerWaitlist } from './sync-ports.js';
 
 /** Idempotency keys are remembered this long (contract: 7 days). */
@@ -58,6 +59,7 @@ export class PersonStore implements ManagerWaitlist {
   readonly lockTtlMs: number;
   private readonly retentionMs: number;
   private readonly keptFields: ReadonlySet<string> | undefined;
+  private readonly timeline: TimelineSettings;
 
   constructor(options: {
     redis: Redis | Cluster;
@@ -66,10 +68,13 @@ export class PersonStore implements ManagerWaitlist {
     retentionMs?: number;
     /** The HR fields stored (see resolveKeptHrFields); every other field is dropped at intake. Absent: all. */
     keptFields?: ReadonlySet<string>;
+    /** The console timeline each event is noted on (default: 100 entries, 30 days). */
+    timeline?: TimelineSettings;
   }) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.keptFields = options.keptFields;
+    this.timeline = options.timeline ?? timelineSettings();
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.retentionMs = options.retentionMs ?? DEFAULT_PERSON_STATE_RETENTION_MS;
   }
@@ -99,12 +104,17 @@ export class PersonStore implements ManagerWaitlist {
   async ingestDelivery(events: readonly IncomingEvent[], now = Date.now()): Promise<IngestDelivery> {
     if (events.length === 0) return { statuses: [], newlyPending: [] };
     const keys: string[] = [this.keys.sequence, this.keys.pending];
-    const args: (string | number)[] = [now, IDEMPOTENCY_TTL_SECONDS];
+    const args: (string | number)[] = [
+      now,
+      IDEMPOTENCY_TTL_SECONDS,
+      this.timeline.cap,
+      this.timeline.retentionMs,
+    ];
     for (const e of events) {
       const externalId = e.data.externalId;
       const data = this.keptFields ? keepHrFields(e.data, this.keptFields) : e.data;
       const scoped = deriveId('k', JSON.stringify([externalId, e.idempotencyKey]));
-      keys.push(this.keys.idempotency(scoped), this.keys.person(externalId));
+      keys.push(this.keys.idempotency(scoped), this.keys.person(externalId), this.keys.timeline(externalId));
       args.push(
         externalId,
         e.type,
@@ -165,6 +175,7 @@ export class PersonStore implements ManagerWaitlist {
         this.keys.lock(lock.externalId),
         this.keys.pending,
         this.keys.retiring,
+        this.keys.failedPeople,
       ],
       [lock.token, handledRev, lock.externalId, this.lockTtlMs, options.failed ? '1' : '0', retireAt],
     );
@@ -259,7 +270,7 @@ export class PersonStore implements ManagerWaitlist {
   async retireDue(limit: number, now = Date.now()): Promise<string[]> {
     return RETIRE_DUE.run<string[]>(
       this.redis,
-      [this.keys.retiring],
+      [this.keys.retiring, this.keys.searchDocs, this.keys.searchTerms],
       [now, limit, this.keys.person(''), this.keys.lock(''), this.keys.target('')],
     );
   }
@@ -273,14 +284,6 @@ export class PersonStore implements ManagerWaitlist {
   async pendingCount(): Promise<number> {
     return this.redis.zcard(this.keys.pending);
   }
-}
-
-/** The script's "IDEMPOTENCY_CONFLICT <event number>" error reply as the event it names. */
-function toConflict(error: unknown, events: readonly IncomingEvent[]): IdempotencyConflictError | undefined {
-  const match = error instanceof Error ? /IDEMPOTENCY_CONFLICT (\d+)/.exec(error.message) : null;
-  const event = match ? events[Number(match[1]) - 1] : undefined;
-  if (!event) return undefined;
-  return new IdempotencyConflictError(event.idempotencyKey, event.data.externalId, Number(match?.[1]) - 1);
 }
 
 function flatten(h: Record<string, string>): string[] {

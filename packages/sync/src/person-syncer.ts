@@ -111,6 +111,7 @@ export class PersonSyncer {
     const externalId = state.externalId;
     const mapped = await this.options.mapping.evaluate(state.data);
     if (!mapped) return this.outOfScope(state, caller);
+    caller.context.onMapped?.(mapped);
     const decision = checkRoles(this.options.policy, state, mapped, caller);
     if (decision.kind !== 'allowed') return decision;
 

@@ -51,19 +51,7 @@ export async function previewEvent(
     };
   }
   const target = new RecordingTarget(engine.target);
-  // A preview's reads neither pause everyone on a 429 nor count towards a quarantine.
-  // Nor does a preview's 403 count towards one.
-  const { onRateLimited: _pause, onTargetHealth: _health, permissions: _gate, ...ports } = engine;
-  const syncer = new PersonSyncer({
-    ...ports,
-    target,
-    cache: new PreviewCache(engine.cache),
-    waitlist: PREVIEW_WAITLIST,
-    notes: PREVIEW_NOTES,
-    managerWaits: PREVIEW_MANAGER_WAITS,
-    ...(engine.refusals ? { refusals: new PreviewRefusals(engine.refusals) } : {}),
-    routingMemory: new PreviewRoutingMemory(engine.routingMemory ?? NO_ROUTING_MEMORY),
-  });
+  const syncer = previewSyncer(engine, target);
   const desired = state.active ? await engine.mapping.evaluate(state.data).catch(() => null) : null;
   const result = await syncer.sync(state);
   const preview: PreviewResult = {
@@ -78,4 +66,24 @@ export async function previewEvent(
   const next = schedule && (await previewNextScheduled(state, externalId, schedule, engine));
   if (next) preview.nextScheduled = next;
   return preview;
+}
+
+/**
+ * The engine's syncer with write ports that record instead of writing: `target` (a recording target), a cache
+ * overlay, no waiting-list changes, notes or refusals remembered for real.
+ */
+export function previewSyncer(engine: PersonSyncerOptions, target: RecordingTarget): PersonSyncer {
+  // A preview's reads neither pause everyone on a 429 nor count towards a quarantine.
+  // Nor does a preview's 403 count towards one.
+  const { onRateLimited: _pause, onTargetHealth: _health, permissions: _gate, ...ports } = engine;
+  return new PersonSyncer({
+    ...ports,
+    target,
+    cache: new PreviewCache(engine.cache),
+    waitlist: PREVIEW_WAITLIST,
+    notes: PREVIEW_NOTES,
+    managerWaits: PREVIEW_MANAGER_WAITS,
+    ...(engine.refusals ? { refusals: new PreviewRefusals(engine.refusals) } : {}),
+    routingMemory: new PreviewRoutingMemory(engine.routingMemory ?? NO_ROUTING_MEMORY),
+  });
 }

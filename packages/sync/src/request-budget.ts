@@ -146,10 +146,10 @@ export class RequestBudget {
     return Math.max(0, Number(until ?? 0) - now);
   }
 
-  /** Requests in the current window. */
-  async used(): Promise<number> {
+  /** Requests in the current window, or in the last `windowMs` (the console shows the last 60 s). */
+  async used(windowMs = this.windowMs): Promise<number> {
     const now = await this.redisNow();
-    return this.redis.zcount(this.keys.budgetWindow, now - this.windowMs, '+inf');
+    return this.redis.zcount(this.keys.budgetWindow, now - windowMs, '+inf');
   }
 
   private async redisNow(): Promise<number> {

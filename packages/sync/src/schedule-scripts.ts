@@ -7,25 +7,39 @@ import { LuaScript } from './lua-script.js';
  * Keys built inside a script share the prefix, hence the hash slot, of the declared ones (a `{dirsync}` prefix).
  */
 
-// KEYS: idempotency (scoped to the person, as for present events), person schedule, due.
-// ARGV: ttl, at, occurredAtMs, changeJson, dueAt, stage, member, contentHash.
+// KEYS: idempotency (scoped to the person, as for present events), person schedule, due, person timeline.
+// ARGV: ttl, at, occurredAtMs, changeJson, dueAt, stage, member, contentHash, timelineTail, timelineCap,
+// timelineTtlMs (the console entry is `e|<status>|` .. timelineTail, see person-timeline.ts; empty: no entry).
 // → 0 duplicate key (same content); -2 the key was used for other content (a conflict: nothing stored); -1 older
 // than the change set already scheduled for that time (changes nothing); 1 stored.
 // Equal occurredAt: the later arrival wins, as for present events.
 export const SCHEDULE = new LuaScript(`
+local function note(status)
+  if ARGV[9] == '' then return end
+  local cap = tonumber(ARGV[10])
+  if redis.call('LPUSH', KEYS[4], 'e|' .. status .. '|' .. ARGV[9]) > cap then redis.call('LTRIM', KEYS[4], 0, cap - 1) end
+  redis.call('PEXPIRE', KEYS[4], ARGV[11])
+end
 local seen = redis.call('GET', KEYS[1])
 if seen then
-  if seen == ARGV[8] or seen == '1' then return 0 end
+  if seen == ARGV[8] or seen == '1' then
+    note('duplicate')
+    return 0
+  end
   return -2
 end
 redis.call('SET', KEYS[1], ARGV[8], 'EX', tonumber(ARGV[1]))
 local at = ARGV[2]
 local cur = tonumber(redis.call('HGET', KEYS[2], at .. ':occ'))
-if cur ~= nil and tonumber(ARGV[3]) < cur then return -1 end
+if cur ~= nil and tonumber(ARGV[3]) < cur then
+  note('stale')
+  return -1
+end
 redis.call('HSET', KEYS[2], at, ARGV[4], at .. ':occ', ARGV[3], at .. ':stage', ARGV[6])
 -- A replaced change set starts afresh: a claim on the old one can no longer commit.
 redis.call('HDEL', KEYS[2], at .. ':tok', at .. ':prep')
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[7])
+note('scheduled')
 return 1
 `);
 

@@ -12,6 +12,7 @@ import { IdempotencyConflictError } from './idempotency-conflict.js';
 import type { SyncKeys } from './keys.js';
 import type { IncomingEvent, PersonState } from './person-state.js';
 import { IDEMPOTENCY_TTL_SECONDS } from './person-store.js';
+import { eventEntryTail, type TimelineSettings, timelineSettings } from './person-timeline.js';
 import { CLAIM_DUE, COMMIT, PREPARE, SCHEDULE } from './schedule-scripts.js';
 
 /** What became of a future-dated event. */
@@ -54,16 +55,25 @@ export class ScheduledChanges implements PrehireReader {
   private readonly redis: Redis | Cluster;
   private readonly keys: SyncKeys;
   readonly prehireDays: number;
+  private readonly timeline: TimelineSettings;
 
-  constructor(options: { redis: Redis | Cluster; keys: SyncKeys; prehireDays?: number }) {
+  constructor(options: {
+    redis: Redis | Cluster;
+    keys: SyncKeys;
+    prehireDays?: number;
+    /** The console timeline each future-dated event is noted on (default: 100 entries, 30 days). */
+    timeline?: TimelineSettings;
+  }) {
     this.redis = options.redis;
     this.keys = options.keys;
     this.prehireDays = options.prehireDays ?? 0;
+    this.timeline = options.timeline ?? timelineSettings();
   }
 
   /** The same schedule over another connection (one whose writes a caller then confirms with `WAIT`). */
   onConnection(redis: Redis | Cluster): ScheduledChanges {
-    return new ScheduledChanges({ redis, keys: this.keys, prehireDays: this.prehireDays });
+    const { keys, prehireDays, timeline } = this;
+    return new ScheduledChanges({ redis, keys, prehireDays, timeline });
   }
 
   /**
@@ -74,6 +84,7 @@ export class ScheduledChanges implements PrehireReader {
     previous: PersonState | undefined,
     event: IncomingEvent,
     effectiveAtMs: number,
+    now = Date.now(),
   ): Promise<ScheduleStatus> {
     const change = diffChangeSet(previous, event, effectiveAtMs, this.prehireDays);
     const stage: ChangeStage = change.prehireAtMs === undefined ? 'final' : 'prehire';
@@ -84,6 +95,7 @@ export class ScheduledChanges implements PrehireReader {
         this.keys.idempotency(deriveId('k', JSON.stringify([change.externalId, event.idempotencyKey]))),
         this.keys.scheduled(change.externalId),
         this.keys.scheduleDue,
+        this.keys.timeline(change.externalId),
       ],
       [
         IDEMPOTENCY_TTL_SECONDS,
@@ -94,6 +106,14 @@ export class ScheduledChanges implements PrehireReader {
         stage,
         `${at}${MEMBER_SEP}${change.externalId}`,
         event.contentHash ?? hashJson([event.type, event.occurredAtMs, event.occurredAtNs ?? 0, event.data]),
+        eventEntryTail({
+          at: now,
+          eventId: event.idempotencyKey,
+          type: event.type,
+          occurredAtMs: event.occurredAtMs,
+        }),
+        this.timeline.cap,
+        this.timeline.retentionMs,
       ],
     );
     if (code === -2) throw new IdempotencyConflictError(event.idempotencyKey, change.externalId, 0);

@@ -2,13 +2,16 @@ import type { HrEvent, SyncOrigin } from '@dirsync/contracts';
 import type { Logger } from '@dirsync/core';
 import type { Report, ReportStore } from '@dirsync/reports';
 import type { ScimResponseInfo } from '@dirsync/scim';
+import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { BatchRunner } from './batch-runner.js';
+import type { ConsoleReader } from './console-view.js';
 import type { DirectoryIndex } from './directory-index.js';
 import type { DirectoryIndexBuilder } from './directory-index-builder.js';
 import type { OutOfScopeMode } from './out-of-scope.js';
 import type { PersonStore } from './person-store.js';
 import type { PersonSyncer } from './person-syncer.js';
+import type { PersonTimeline } from './person-timeline.js';
 import type { PreviewResult } from './preview.js';
 import type { ReconcileRunner } from './reconcile/reconcile-runner.js';
 import type { BudgetPriority, RequestBudget } from './request-budget.js';
@@ -117,6 +120,13 @@ export interface SyncEngine {
   indexBuilder: DirectoryIndexBuilder;
   /** The SCIM requests an event would cause, with this engine's mapping, policy and diff; nothing is applied. */
   preview(event: HrEvent): Promise<PreviewResult>;
+  /** Each person's console timeline (events, syncs, failures, reconcile findings, re-syncs). */
+  timeline: PersonTimeline;
+  /**
+   * The operator console's reads and actions (overview, people search, person page, re-sync, retry) over this
+   * engine and the sync queue (`createSyncQueue`, the one the API enqueues on).
+   */
+  console(queue: Queue): ConsoleReader;
   /** Reports, once each, people whose manager is still missing after the wait (the sweeper calls it). */
   reportMissingManagers(): Promise<Report | undefined>;
   /**

@@ -3,6 +3,7 @@ import { loadPolicy } from '@dirsync/policy';
 import { loadMapping, phoneRegionSchema } from '@dirsync/transform';
 import { BatchDraftStore } from './batch-draft-store.js';
 import { BatchRunner } from './batch-runner.js';
+import { createConsoleReader } from './console-reader.js';
 import { createFeedParts, createParts, createReconcile, DAY_MS } from './engine-parts.js';
 import { syncerOptionsFor } from './engine-syncer-options.js';
 import { reportMissingManagers } from './missing-managers.js';
@@ -23,7 +24,8 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
   const mapping = await loadMapping(settings.mappingFile ? { file: settings.mappingFile } : {});
   const policy = await loadPolicy(settings.policyFile ? { file: settings.policyFile } : {});
   const parts = createParts(settings, mapping);
-  const { keys, budget, health, client, reader, people, cache, schedule, reports, refusals } = parts;
+  const { keys, budget, health, client, reader, people, cache, schedule, reports, refusals, timeline } =
+    parts;
   const feed = createFeedParts(settings, keys);
   const syncerOptions = syncerOptionsFor(settings, parts, feed, { mapping, policy, phoneRegion });
   const syncer = new PersonSyncer(syncerOptions);
@@ -34,6 +36,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     reports,
     health,
     budget,
+    recorder: parts.recorder,
     ...(logger ? { logger } : {}),
     quietPeriodMs: settings.quietPeriodMs ?? 0,
     onResync: async (ids) => {
@@ -50,6 +53,7 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     indexBuilder: parts.indexBuilder,
     refusals,
     phoneRegion,
+    timeline,
   });
   const missing = { ...feed, people, mapping, cache, reports, waitMs: settings.managerWaitMs ?? DAY_MS };
   return {
@@ -75,6 +79,16 @@ export async function createSyncEngine(settings: SyncEngineSettings): Promise<Sy
     directoryIndex: parts.directoryIndex,
     indexBuilder: parts.indexBuilder,
     preview: (event) => previewEvent(event, syncerOptions, schedule),
+    timeline,
+    console: (queue) =>
+      createConsoleReader({
+        ...parts,
+        redis,
+        target: client,
+        syncer: syncerOptions,
+        queue,
+        now: settings.now,
+      }),
     reportMissingManagers: () => reportMissingManagers(missing),
     probeTarget: async (signal) => {
       const person = (await health.current())?.probeExternalId;

@@ -1,12 +1,17 @@
 import type { PolicyDecision } from '@dirsync/policy';
-import type { PatchOperation, ScimUser } from '@dirsync/scim';
+import type { PatchOperation, ScimResponseInfo, ScimUser } from '@dirsync/scim';
 import type { PersonState } from './person-state.js';
 import type { CachedTarget } from './target-cache.js';
 
-/** Per-request context: the correlation id travels to the target as `X-Correlation-Id`. */
+/**
+ * Per-request context: the correlation id travels to the target as `X-Correlation-Id`. The listeners let one sync
+ * keep its own log (the console timeline): each request's outcome, and what the mapping made of the record.
+ */
 export interface RequestContext {
   correlationId?: string;
   signal?: AbortSignal;
+  onResponse?: (info: ScimResponseInfo) => void;
+  onMapped?: (user: ScimUser) => void;
 }
 
 /** How one sync of a person may go beyond the plain write. */

@@ -1,5 +1,6 @@
 import type { Discrepancy, Outcome, Report } from '@dirsync/reports';
 import { ReportBuilder } from '@dirsync/reports';
+import type { TimelineEntry } from '../console-view.js';
 import type { DirectoryComparison } from './compare-directory.js';
 import type { HrSnapshot } from './load-snapshot.js';
 import type { ReconcileRequest } from './reconcile-runner.js';
@@ -98,4 +99,28 @@ function summarize(snapshot: HrSnapshot, c: DirectoryComparison, targetUsersRead
     unmatched: c.unmatched.length,
     deactivations: c.toDeactivate.length,
   };
+}
+
+/**
+ * Each finding of a reconcile run as an entry of its person's console timeline: the drift type and field, and
+ * whether a fix was applied (a sync of that person was requested). Values stay in the report.
+ */
+export function reconcileEntries(
+  report: Report,
+  applied: ReadonlySet<string>,
+  at = Date.now(),
+): Array<{ externalId: string; entry: TimelineEntry }> {
+  return report.discrepancies
+    .filter((d) => d.externalId !== '')
+    .map((d) => ({
+      externalId: d.externalId,
+      entry: {
+        kind: 'reconcile',
+        at,
+        reportId: report.id,
+        type: d.type,
+        ...(d.field === undefined ? {} : { field: d.field }),
+        applied: applied.has(d.externalId),
+      },
+    }));
 }

@@ -6,11 +6,12 @@ import type { DirectoryIndexBuilder } from '../directory-index-builder.js';
 import type { OutOfScopeMode } from '../out-of-scope.js';
 import type { IncomingEvent } from '../person-state.js';
 import type { PersonStore } from '../person-store.js';
+import type { PersonTimeline } from '../person-timeline.js';
 import { cleanDesiredUser } from '../phone-cleaning.js';
 import type { RefusalMemory } from '../refusal-store.js';
 import type { PrehireReader } from '../scheduled-changes.js';
 import type { SyncMapping, SyncPolicy, TargetCachePort } from '../sync-ports.js';
-import { buildReconcileReport } from './build-reconcile-report.js';
+import { buildReconcileReport, reconcileEntries } from './build-reconcile-report.js';
 import type { ManagedAssignments } from './compare-assignments.js';
 import { compareDirectory, type DirectoryComparison } from './compare-directory.js';
 import { loadEffectiveSnapshot } from './effective-rows.js';
@@ -59,6 +60,8 @@ export interface ReconcileRunnerOptions {
   refusals?: RefusalMemory;
   /** `DEFAULT_PHONE_REGION`, to compare phones in the form the sync sends them. */
   phoneRegion?: string | undefined;
+  /** Each finding goes on the person's console timeline (absent: nowhere). */
+  timeline?: Pick<PersonTimeline, 'appendEach'> | undefined;
 }
 
 export interface ReconcileRequest {
@@ -162,6 +165,7 @@ export class ReconcileRunner {
     const report = buildReconcileReport(request, snapshot, comparison, targetUsers.length);
     report.discrepancies.push(...refused.map((r) => refusedDriftDiscrepancy(r, request.runId)));
     await options.reports.save(report);
+    await options.timeline?.appendEach(reconcileEntries(report, new Set(enqueued)));
     await progress({
       phase: 'done',
       hrRecords: snapshot.records.length,
