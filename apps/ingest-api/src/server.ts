@@ -157,6 +157,20 @@ async function openReplicaAck(
   });
 }
 
+/** Says which doors are open to loopback clients only, for want of a secret. */
+function warnOfLoopbackOnlyDoors(config: IngestConfig, verifier: SignatureVerifier, logger: Logger): void {
+  if (!verifier.enabled) {
+    logger.warn(
+      'WEBHOOK_SECRET is not set and ALLOW_UNSIGNED_WEBHOOKS=1: unsigned webhooks are accepted, from loopback only',
+    );
+  }
+  if (!config.ADMIN_USER) {
+    logger.warn(
+      'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
+    );
+  }
+}
+
 /** Starts the ingest API: connects Redis, builds the app, listens. */
 export async function startIngestApi(
   config: IngestConfig,
@@ -179,16 +193,7 @@ export async function startIngestApi(
   const { people, health, reports } = engine;
   const metrics = createApiMetrics([syncQueue, reconcileQueue]);
   const verifier = new SignatureVerifier(config.WEBHOOK_SECRET ?? []);
-  if (!verifier.enabled) {
-    logger.warn(
-      'WEBHOOK_SECRET is not set and ALLOW_UNSIGNED_WEBHOOKS=1: unsigned webhooks are accepted, from loopback only',
-    );
-  }
-  if (!config.ADMIN_USER) {
-    logger.warn(
-      'ADMIN_USER/ADMIN_PASSWORD are not set: admin routes and the dashboard answer loopback clients only',
-    );
-  }
+  warnOfLoopbackOnlyDoors(config, verifier, logger);
   const quarantine = await watchQuarantine(health);
   const replicaAck = await openReplicaAck(config, logger, options, engine);
   const startReconcile = createReconcileTrigger(config, reconcileQueue, reports);
@@ -222,6 +227,7 @@ export async function startIngestApi(
     startReconcile,
     startIndexBuild: createIndexTrigger(indexQueue),
     status: () => readStatus(engine, syncQueue, reconcileQueue),
+    consoleReader: engine.console(syncQueue),
   });
 
   const listenHost = chooseListenHost(config, options.host);
