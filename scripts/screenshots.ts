@@ -54,11 +54,12 @@ async function readFacts(stack: ScreenStack): Promise<ScreenFacts> {
     ?.find((q) => q.name === 'sync')
     ?.jobs?.map((job) => job.data?.externalId)
     .find(Boolean);
-  const listing = (await get('/admin/reports?limit=50')) as
-    | { reports?: Array<{ id: string; discrepancies?: number }> }
-    | undefined;
-  const reports = listing?.reports ?? [];
-  const report = reports.find((r) => (r.discrepancies ?? 0) > 0) ?? reports[0];
+  type Listing = { reports?: Array<{ id: string }> } | undefined;
+  // The newest report that lists discrepancies (the demo's policy refusal), else the newest one.
+  const listed = (query: string) => get(`/admin/reports?${query}`) as Promise<Listing>;
+  const report =
+    (await listed('hasDiscrepancies=true&kind=sync&limit=1'))?.reports?.[0] ??
+    (await listed('limit=1'))?.reports?.[0];
   return {
     failedPerson,
     // Demo ids are `<tag>-<code>` and e-mails end in `<tag>@example.com`: the tag finds the run's people.
