@@ -23,8 +23,10 @@ local w = 8
 local function note(tkey, b, status)
   if cap == 0 then return end
   local entry = 'e|' .. status .. '|' .. now .. '|' .. ARGV[b + 3] .. '|' .. ARGV[b + 2] .. '|' .. ARGV[b + 4]
-  if redis.call('LPUSH', tkey, entry) > cap then redis.call('LTRIM', tkey, 0, cap - 1) end
-  redis.call('PEXPIRE', tkey, ARGV[4])
+  local len = redis.call('LPUSH', tkey, entry)
+  if len > cap then redis.call('LTRIM', tkey, 0, cap - 1) end
+  -- An accepted event's sync entry renews the expiry moments later (SyncRecorder): one write less per event.
+  if len == 1 or status ~= 'accepted' then redis.call('PEXPIRE', tkey, ARGV[4]) end
 end
 local hashes = {}
 for i = 1, n do

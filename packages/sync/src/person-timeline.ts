@@ -66,7 +66,8 @@ export function oneLineMessage(message: string, max = 300): string {
 
 /**
  * Each person's console timeline in Redis: a list, newest first, trimmed to the cap on every write and expiring
- * with the retention; entries older than the retention are dropped when read. Entries hold ids, codes, field
+ * with the retention (set when the list is made and renewed by each write, except by intake's accepted events,
+ * whose sync entry renews it moments later); entries older than the retention are dropped when read. Entries hold ids, codes, field
  * names and request lines, never HR values or tokens.
  */
 export class PersonTimeline {

@@ -2,7 +2,6 @@ import type { ScimResponseInfo, ScimUser } from '@dirsync/scim';
 import type { TimelineRequest } from './console-view.js';
 import type { RequestContext } from './sync-ports.js';
 
-/** Requests one timeline entry lists at most (a sync spends a handful; a long conflict chain is cut). */
 const MAX_REQUESTS = 50;
 
 /**
@@ -10,10 +9,9 @@ const MAX_REQUESTS = 50;
  * status, duration, both correlation ids) and what the mapping made of the record (for the people search).
  */
 export class SyncTrace {
+  /** The first 50 requests (a sync spends a handful; a long conflict chain is cut). */
   readonly requests: TimelineRequest[] = [];
-  /** Requests beyond those listed. */
-  omitted = 0;
-  /** 429 answers among them. */
+  /** 429 answers, listed or not. */
   rateLimited = 0;
   mapped: ScimUser | undefined;
 
@@ -27,10 +25,7 @@ export class SyncTrace {
 
   private response(info: ScimResponseInfo): void {
     if (info.status === 429) this.rateLimited += 1;
-    if (this.requests.length >= MAX_REQUESTS) {
-      this.omitted += 1;
-      return;
-    }
+    if (this.requests.length >= MAX_REQUESTS) return;
     const request: TimelineRequest = {
       method: info.method,
       path: info.path,

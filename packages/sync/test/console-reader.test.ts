@@ -141,6 +141,19 @@ describe('the console reader', () => {
         expect(view.backlog).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, prioritized: 0 });
         expect(view.lastReconcile).toBeUndefined();
 
+        // A 429 is counted, and the sync's entry shows it before the request that went through.
+        await h.sim.admin.setFaults({
+          failNext: [{ method: 'POST', pathPattern: '/Users', status: 429, retryAfterSeconds: 0, count: 1 }],
+        });
+        await h.sync(await h.send({ event: 'user.created', data: hr('O-4') }));
+        expect((await h.console.overview()).budget.rateLimited429LastHour).toBe(1);
+        const [sync] = await h.entries('O-4', 'sync');
+        expect(sync?.requests.map((r) => [r.method, r.status])).toEqual([
+          ['GET', 200],
+          ['POST', 429],
+          ['POST', 201],
+        ]);
+
         // Fixed by HR: the person is no longer counted failed.
         await h.sync(
           await h.send({
