@@ -1,7 +1,7 @@
 import type { HrEvent } from '@dirsync/contracts';
 import { hashJson, idempotencyKey } from '@dirsync/contracts';
 import {
-  addSyncBatches,
+  addSyncJobs,
   type EffectiveIngestStatus,
   type IncomingEvent,
   ingestEffectiveDelivery,
@@ -54,7 +54,7 @@ export class IngestService {
     this.schedule = options.schedule;
     const queue = options.queue;
     this.triggers = new TriggerGroupCommit(
-      options.addTriggers ?? ((externalIds) => addSyncBatches(queue, externalIds, 'webhook')),
+      options.addTriggers ?? ((jobs) => addSyncJobs(queue, jobs, 'webhook')),
     );
   }
 

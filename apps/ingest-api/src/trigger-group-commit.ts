@@ -1,14 +1,14 @@
-import { triggerChunks } from '@dirsync/sync';
+import { packTriggers } from '@dirsync/sync';
 
 /**
- * Adds sync triggers for people in one acknowledged unit (one `addBulk`), split as `triggerChunks` splits them;
- * resolves to the job ids in that order.
+ * Adds one sync job per list of people, all in one acknowledged unit (one `addBulk`); resolves to the job ids in
+ * that order.
  */
-export type AddTriggers = (externalIds: readonly string[]) => Promise<string[]>;
+export type AddTriggers = (jobs: ReadonlyArray<readonly string[]>) => Promise<string[]>;
 
 interface Group {
-  /** Every person the group carries, in the order they were added (the order `triggerChunks` splits). */
-  people: string[];
+  /** The new people of each delivery the group carries, in arrival order (none twice in the group). */
+  deliveries: string[][];
   members: Set<string>;
   settle: { resolve: (jobOf: Map<string, string>) => void; reject: (error: unknown) => void };
   /** Which job carries each person, once Redis has acknowledged them. */
@@ -22,13 +22,13 @@ function openGroup(): Group {
   });
   // A group nobody waits for any more must not surface as an unhandled rejection; waiters still get the error.
   done.catch(() => {});
-  return { people: [], members: new Set(), settle, done };
+  return { deliveries: [], members: new Set(), settle, done };
 }
 
-/** Which job carries each person of a group, given the job ids of its `triggerChunks` in order. */
-function jobOfPerson(people: readonly string[], jobIds: readonly string[]): Map<string, string> {
+/** Which job carries each person, given the jobs' people and ids in the same order. */
+function jobOfPerson(jobs: ReadonlyArray<readonly string[]>, jobIds: readonly string[]): Map<string, string> {
   const jobOf = new Map<string, string>();
-  for (const [i, ids] of triggerChunks(people).entries()) {
+  for (const [i, ids] of jobs.entries()) {
     const jobId = jobIds[i];
     if (jobId !== undefined) for (const id of ids) jobOf.set(id, jobId);
   }
@@ -55,11 +55,13 @@ export class TriggerGroupCommit {
     if (externalIds.length === 0) return [];
     this.waiting ??= openGroup();
     const group = this.waiting;
+    const fresh: string[] = [];
     for (const id of externalIds) {
       if (group.members.has(id)) continue;
       group.members.add(id);
-      group.people.push(id);
+      fresh.push(id);
     }
+    group.deliveries.push(fresh);
     if (!this.inFlight) this.flush();
     const jobOf = await group.done;
     const mine = new Set<string>();
@@ -80,14 +82,15 @@ export class TriggerGroupCommit {
         this.inFlight = false;
         return;
       }
+      const jobs = packTriggers(group.deliveries);
       let added: Promise<string[]>;
       try {
-        added = this.addTriggers(group.people);
+        added = this.addTriggers(jobs);
       } catch (error) {
         added = Promise.reject(error);
       }
       added
-        .then((jobIds) => group.settle.resolve(jobOfPerson(group.people, jobIds)), group.settle.reject)
+        .then((jobIds) => group.settle.resolve(jobOfPerson(jobs, jobIds)), group.settle.reject)
         .finally(() => {
           if (this.waiting) this.flush();
           else this.inFlight = false;

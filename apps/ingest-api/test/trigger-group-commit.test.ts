@@ -1,5 +1,5 @@
 import { waitUntil } from '@dirsync/harness';
-import { addSyncBatches, createKeys, createSyncQueue, PersonStore } from '@dirsync/sync';
+import { addSyncJobs, createKeys, createSyncQueue, PersonStore } from '@dirsync/sync';
 import { redisTest } from '@dirsync/testing';
 import { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
@@ -78,12 +78,12 @@ describe('sync triggers: only newly pending people, committed in groups', () => 
       });
       const calls: Array<{ ids: string[]; failed?: boolean }> = [];
       // The first add waits for the test (so deliveries pile up behind it); the second goes to the broken queue.
-      const addTriggers: AddTriggers = async (ids) => {
-        const call: { ids: string[]; failed?: boolean } = { ids: [...ids] };
+      const addTriggers: AddTriggers = async (jobs) => {
+        const call: { ids: string[]; failed?: boolean } = { ids: jobs.flat() };
         calls.push(call);
         if (calls.length === 1) await firstHeld;
         try {
-          return await addSyncBatches(calls.length === 2 ? broken : good, ids, 'webhook');
+          return await addSyncJobs(calls.length === 2 ? broken : good, jobs, 'webhook');
         } catch (error) {
           call.failed = true;
           throw error;

@@ -22,9 +22,7 @@ describe('worker: target faults', () => {
   redisTest(
     'a 429 storm pauses everyone for Retry-After and costs no attempt',
     async ({ redisUrl, prefix }) => {
-      // One sync at a time: a request already in flight when the first 429 comes back cannot be recalled, so the
-      // pause is measured on a single stream of requests.
-      const stack = await startStack({ redisUrl, prefix, env: { SYNC_CONCURRENCY: '1' } });
+      const stack = await startStack({ redisUrl, prefix });
       try {
         await stack.sim.admin.setFaults({ throttleBurst: { count: 6, retryAfterSeconds: 1 } });
         const ids = people(10, 'T');

@@ -24,9 +24,10 @@ export { SyncInterruptedError } from './sync-errors.js';
 export {
   addFailedPersonJob,
   addSyncBatches,
+  addSyncJobs,
   createSyncQueue,
   failedPersonJobId,
-  triggerChunks,
+  packTriggers,
 } from './sync-queue.js';
 export type { TargetSettings } from './target-client.js';
 export type { Quarantine } from './target-health.js';

@@ -37,28 +37,43 @@ function chunk<T>(items: readonly T[], size = MAX_USERS_PER_JOB): T[][] {
 }
 
 /**
- * A few people (no more than one job holds) are spread over up to this many jobs rather than one: one job's people
- * are synced one after another, so a backlog built from many small deliveries needs many jobs for every worker
- * process to take a share (3 processes against a slow target: 2.7× one process's throughput, against 1.6× with
- * one job per group).
+ * Deliveries that arrive together are spread over up to this many jobs rather than one: one job's people are
+ * synced one after another, so a backlog built from many small deliveries needs many jobs for every worker process
+ * to take a share (3 processes against a slow target: 2.7× one process's throughput, against 1.6× with one job per
+ * group).
  */
 export const TRIGGER_SPREAD = 8;
 
 /**
- * The jobs a list of triggers goes out as, in list order: a list that fits one job is spread evenly over up to
- * `TRIGGER_SPREAD` jobs; a longer one fills jobs of 25 (a batch delivery costs no more job writes than before).
+ * The jobs the triggers of deliveries that arrive together go out as, in order. A delivery's people stay in one
+ * job (up to 25; more fill jobs of 25 of their own): people in one webhook may depend on each other, such as two
+ * who trade e-mail addresses, and a batch resolves that among its own people. Deliveries are packed into at least
+ * `TRIGGER_SPREAD` jobs when there are that many, evenly, at most 25 people to a job.
  */
-export function triggerChunks<T>(items: readonly T[]): T[][] {
-  if (items.length > MAX_USERS_PER_JOB) return chunk(items, MAX_USERS_PER_JOB);
-  const jobs = Math.min(items.length, TRIGGER_SPREAD);
-  return Array.from({ length: jobs }, (_, j) =>
-    items.slice(Math.floor((j * items.length) / jobs), Math.floor(((j + 1) * items.length) / jobs)),
-  );
+export function packTriggers(deliveries: ReadonlyArray<readonly string[]>): string[][] {
+  const total = deliveries.reduce((n, d) => n + d.length, 0);
+  const count = deliveries.filter((d) => d.length > 0).length;
+  // The people a job should hold for the jobs to number at least TRIGGER_SPREAD (or one per delivery).
+  const target = total / Math.max(Math.ceil(total / MAX_USERS_PER_JOB), Math.min(count, TRIGGER_SPREAD));
+  const jobs: string[][] = [];
+  let current: string[] = [];
+  for (const delivery of deliveries) {
+    if (delivery.length === 0) continue;
+    const alone = delivery.length > MAX_USERS_PER_JOB;
+    if (current.length > 0 && (alone || current.length + delivery.length > target)) {
+      jobs.push(current);
+      current = [];
+    }
+    if (alone) jobs.push(...chunk(delivery));
+    else current.push(...delivery);
+  }
+  if (current.length > 0) jobs.push(current);
+  return jobs;
 }
 
 /**
- * Enqueues sync triggers for people as `triggerChunks` splits the deduplicated list; resolves with the job ids in
- * that order once Redis has acknowledged every job.
+ * Enqueues sync triggers for people, 25 per job (job `i` carries people `25 i … 25 i + 24` of the deduplicated
+ * list); resolves with the job ids in that order once Redis has acknowledged every job.
  */
 export async function addSyncBatches(
   queue: Queue,
@@ -66,16 +81,27 @@ export async function addSyncBatches(
   origin: SyncOrigin,
   extra: { runId?: string } = {},
 ): Promise<string[]> {
-  const unique = [...new Set(externalIds)];
-  if (unique.length === 0) return [];
-  const jobs = triggerChunks(unique).map((ids) => {
-    const data: SyncBatchJob = { externalIds: ids, origin };
-    if (extra.runId) data.runId = extra.runId;
-    const opts: JobsOptions = { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` };
-    // Reconcile fixes wait behind live events: BullMQ serves the plain wait list before prioritized jobs.
-    if (origin === 'reconcile') opts.priority = 10;
-    return { name: JOBS.syncBatch, data, opts };
-  });
+  return addSyncJobs(queue, chunk([...new Set(externalIds)]), origin, extra);
+}
+
+/** Enqueues one sync job per list of people (each at most 25); resolves with their ids once Redis has them all. */
+export async function addSyncJobs(
+  queue: Queue,
+  people: ReadonlyArray<readonly string[]>,
+  origin: SyncOrigin,
+  extra: { runId?: string } = {},
+): Promise<string[]> {
+  const jobs = people
+    .filter((ids) => ids.length > 0)
+    .map((ids) => {
+      const data: SyncBatchJob = { externalIds: [...ids], origin };
+      if (extra.runId) data.runId = extra.runId;
+      const opts: JobsOptions = { ...SYNC_JOB_OPTIONS, jobId: `batch-${randomUUID()}` };
+      // Reconcile fixes wait behind live events: BullMQ serves the plain wait list before prioritized jobs.
+      if (origin === 'reconcile') opts.priority = 10;
+      return { name: JOBS.syncBatch, data, opts };
+    });
+  if (jobs.length === 0) return [];
   // One job goes in as one script call: BullMQ's addBulk wraps even a single job in a pipeline, twice the CPU.
   const [only] = jobs;
   if (only && jobs.length === 1) return [(await queue.add(only.name, only.data, only.opts)).id as string];
