@@ -2,20 +2,10 @@ import { JOBS, QUEUES } from '@dirsync/contracts';
 import { describeWithChromium, openWatchedPage, redisTest } from '@dirsync/testing';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { expect } from 'vitest';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { ADMIN, securedEnv, startTestApi } from './harness.js';
 
 const CREDENTIALS = { httpCredentials: { username: ADMIN.user, password: ADMIN.password } };
 const NO_PROBLEMS = { cspViolations: [], pageErrors: [], consoleErrors: [] };
-
-function apiEnv(redisUrl: string, prefix: string): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-  };
-}
 
 /** One sync job failed the way the worker fails a person the policy blocks (the message quotes HR values). */
 async function failOnePerson(redisUrl: string, prefix: string, queue: Queue): Promise<void> {
@@ -45,7 +35,7 @@ describeWithChromium('Bull Board in a real browser', (chromium) => {
   redisTest(
     'renders its three queues under the admin CSP: no CSP violation, no page error',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(apiEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const { page, problems, close } = await openWatchedPage(chromium.browser(), CREDENTIALS);
       try {
         const answer = await page.goto(`${api.url}/admin/queues`);
@@ -73,7 +63,7 @@ describeWithChromium('Bull Board in a real browser', (chromium) => {
     "a failed job's page shows the failure code and no HR value, with no CSP violation",
     async ({ redisUrl, redis, prefix }) => {
       const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
-      const api = await startTestApi(apiEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const { page, problems, close } = await openWatchedPage(chromium.browser(), CREDENTIALS);
       try {
         await failOnePerson(redisUrl, prefix, queue);

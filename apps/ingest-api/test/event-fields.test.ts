@@ -1,17 +1,7 @@
 import { createKeys, PersonStore } from '@dirsync/sync';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
-import { ADMIN, person, postWebhook, SECRET, signedHeaders, startTestApi } from './harness.js';
-
-function baseEnv(redisUrl: string, prefix: string): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-  };
-}
+import { person, postWebhook, securedEnv, signedHeaders, startTestApi } from './harness.js';
 
 function problems(res: {
   body: Record<string, unknown> | undefined;
@@ -25,7 +15,7 @@ describe('event fields HR systems send in many shapes', () => {
   redisTest(
     'occurredAt in every ISO-8601 offset form is accepted and stored as the same instant',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const forms = ['+02:00', '+0200', '+02'];
         const res = await postWebhook(api, {
@@ -49,7 +39,7 @@ describe('event fields HR systems send in many shapes', () => {
   redisTest(
     'a date-time without an offset, or far in the future in any offset form, is a 400 saying so',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const res = await postWebhook(api, {
           events: [
@@ -75,7 +65,7 @@ describe('event fields HR systems send in many shapes', () => {
   redisTest(
     'an externalId or managerExternalId with whitespace at an end is refused, not trimmed into another person',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const res = await postWebhook(api, {
           events: [
@@ -101,7 +91,7 @@ describe('event fields HR systems send in many shapes', () => {
   );
 
   redisTest('event ids and webhook-id must be printable ASCII', async ({ redisUrl, redis, prefix }) => {
-    const api = await startTestApi(baseEnv(redisUrl, prefix));
+    const api = await startTestApi(securedEnv(redisUrl, prefix));
     try {
       for (const id of ['evt\n1', 'evt-☃']) {
         const res = await postWebhook(api, { id, event: 'user.created', data: person('HR-ID') });

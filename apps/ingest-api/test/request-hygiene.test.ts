@@ -2,18 +2,8 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { SECRET, securedEnv, startTestApi } from './harness.js';
 import { rawExchange } from './raw-http.js';
-
-function env(redisUrl: string, prefix: string): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-  };
-}
 
 /** This machine's first address that is not loopback: a client elsewhere on the network connects to it. */
 function externalAddress(): string {
@@ -39,7 +29,7 @@ describe('request hygiene', () => {
   redisTest(
     '413 is decided from Content-Length before the body is read, with Connection: close',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         for (const path of ['/webhooks/directory-sync', '/admin/reconcile']) {
           // Headers only: the body never comes, so an answer proves nothing waited for it.
@@ -61,7 +51,7 @@ describe('request hygiene', () => {
   redisTest(
     'an endless chunked upload is cut off after the request timeout',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix), { requestTimeoutMs: 500 });
+      const api = await startTestApi(securedEnv(redisUrl, prefix), { requestTimeoutMs: 500 });
       try {
         const started = Date.now();
         const { text, closedByServer } = await rawExchange(
@@ -102,7 +92,7 @@ describe('request hygiene', () => {
       } finally {
         await noAdmin.close();
       }
-      const secured = await startTestApi(env(redisUrl, prefix), { host: '0.0.0.0' });
+      const secured = await startTestApi(securedEnv(redisUrl, prefix), { host: '0.0.0.0' });
       try {
         expect(secured.host).toBe('0.0.0.0');
         expect(await canConnect(external, secured.port)).toBe(true);

@@ -4,7 +4,15 @@ import { redisTest } from '@dirsync/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect } from 'vitest';
-import { ADMIN, errorCode, person, postWebhook, SECRET, signedHeaders, startTestApi } from './harness.js';
+import {
+  errorCode,
+  person,
+  postWebhook,
+  SECRET,
+  securedEnv,
+  signedHeaders,
+  startTestApi,
+} from './harness.js';
 
 async function syncJobs(redis: Redis, prefix: string) {
   const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
@@ -13,21 +21,11 @@ async function syncJobs(redis: Redis, prefix: string) {
   return jobs;
 }
 
-function baseEnv(redisUrl: string, prefix: string): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-  };
-}
-
 describe('POST /webhooks/directory-sync', () => {
   redisTest(
     '202 only once the person state and a sync job are in Redis; job data carries ids only',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const res = await postWebhook(api, { id: 'evt-1', event: 'user.created', data: person('HR-1') });
         expect(res.status).toBe(202);
@@ -45,7 +43,7 @@ describe('POST /webhooks/directory-sync', () => {
   );
 
   redisTest('a replayed event is a duplicate and enqueues nothing', async ({ redisUrl, redis, prefix }) => {
-    const api = await startTestApi(baseEnv(redisUrl, prefix));
+    const api = await startTestApi(securedEnv(redisUrl, prefix));
     try {
       const event = { id: 'evt-7', event: 'user.updated', data: person('HR-7') };
       expect((await postWebhook(api, event)).body?.status).toBe('queued');
@@ -68,7 +66,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     'a batch: keys fall back to webhook-id#index, chunks of 25 people per job',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const events = Array.from({ length: 30 }, (_, i) => ({
           event: 'user.created',
@@ -91,7 +89,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     'a late older event is accepted but changes nothing and triggers nothing',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const newer = {
           id: 'n',
@@ -121,7 +119,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     'occurredAt is compared at the precision sent: .123456Z arriving after .123789Z changes nothing',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const at = (fraction: string) => `2026-11-28T09:30:00.${fraction}Z`;
         const newer = {
@@ -151,7 +149,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     'idempotency keys are scoped to the person; a reused key with other content is a 409 and stores nothing',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const store = new PersonStore({ redis, keys: createKeys(prefix) });
         await postWebhook(api, { id: 'evt-1', event: 'user.created', data: person('P-1') });
@@ -178,7 +176,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     'HR fields neither the mapping nor the policy reads (ssn, salary, medicalNote) are never stored',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const data = person('HR-S', { ssn: '078-05-1120', salary: 123456, medicalNote: 'private' });
         expect((await postWebhook(api, { id: 's', event: 'user.created', data })).status).toBe(202);
@@ -200,7 +198,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     '400 lists every bad field of every event; a bad batch stores and enqueues nothing',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const future = new Date(Date.now() + 10 * 60_000).toISOString();
         const res = await postWebhook(api, {
@@ -243,7 +241,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     '401 for a wrong secret, a stale timestamp, missing headers or a tampered body',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const event = { event: 'user.created', data: person('HR-S') };
         const wrong = await postWebhook(api, event, { secret: 'whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==' });
@@ -274,7 +272,7 @@ describe('POST /webhooks/directory-sync', () => {
 
   redisTest('during a secret rotation any configured secret verifies', async ({ redisUrl, prefix }) => {
     const next = 'whsec_bmV4dC1zZWNyZXQtZm9yLXJvdGF0aW9uLTIwMjY=';
-    const api = await startTestApi({ ...baseEnv(redisUrl, prefix), WEBHOOK_SECRET: `${SECRET} ${next}` });
+    const api = await startTestApi({ ...securedEnv(redisUrl, prefix), WEBHOOK_SECRET: `${SECRET} ${next}` });
     try {
       const event = { event: 'user.created', data: person('HR-R') };
       expect((await postWebhook(api, event, { secret: next })).status).toBe(202);
@@ -287,7 +285,7 @@ describe('POST /webhooks/directory-sync', () => {
   redisTest(
     '413 over 1 MiB, 415 when not JSON, 400 for broken JSON or UTF-8',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(baseEnv(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const huge = JSON.stringify({
           event: 'user.created',
