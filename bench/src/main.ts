@@ -283,6 +283,8 @@ async function main(): Promise<number> {
   }
   results.processes = { exits: group.exits, strayOutput: group.strayOutput() };
 
+  // An interrupted run measured only part of what it set out to: it must not pass for the latest results.
+  if (interrupted) return 130;
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.rows = [
