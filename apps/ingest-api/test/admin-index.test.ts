@@ -2,25 +2,15 @@ import { QUEUES } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import { Queue } from 'bullmq';
 import { describe, expect } from 'vitest';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { ADMIN, securedEnv, startTestApi } from './harness.js';
 
 const AUTH = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
-
-function env(redisUrl: string, prefix: string) {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-  };
-}
 
 describe('POST /admin/index', () => {
   redisTest(
     'queues one build: 202 with its job id, then 409 while it is queued',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const queue = new Queue(QUEUES.directoryIndex, { connection: { url: redisUrl }, prefix });
       try {
         const headers = { authorization: AUTH, 'content-type': 'application/json' };
@@ -51,7 +41,7 @@ describe('POST /admin/index', () => {
   redisTest(
     'goes through the admin write guard: Basic auth, JSON only, no cross-site browser requests',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const queue = new Queue(QUEUES.directoryIndex, { connection: { url: redisUrl }, prefix });
       try {
         const post = (headers: Record<string, string>, body?: string) =>

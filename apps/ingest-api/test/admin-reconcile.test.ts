@@ -3,7 +3,7 @@ import { type DeletionBrake, ReportBuilder, ReportStore } from '@dirsync/reports
 import { redisTest } from '@dirsync/testing';
 import { Queue } from 'bullmq';
 import { describe, expect } from 'vitest';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { ADMIN, securedEnv, startTestApi } from './harness.js';
 
 const AUTH = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 
@@ -28,14 +28,11 @@ describe('POST /admin/reconcile with the brake overridden', () => {
   redisTest(
     'needs expectedDeactivations, refuses (409) a number the latest report did not count, and queues it with the job',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi({
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
-        HR_SNAPSHOT: '/tmp/does-not-matter.json',
-      });
+      const api = await startTestApi(
+        securedEnv(redisUrl, prefix, {
+          HR_SNAPSHOT: '/tmp/does-not-matter.json',
+        }),
+      );
       const queue = new Queue(QUEUES.reconcile, { connection: redis.duplicate(), prefix });
       const reports = new ReportStore({ redis, prefix, retentionDays: 30 });
       const start = Date.now() - 60_000;

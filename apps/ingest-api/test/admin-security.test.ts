@@ -4,22 +4,11 @@ import { redisTest } from '@dirsync/testing';
 import { Queue } from 'bullmq';
 import { describe, expect } from 'vitest';
 import { AuthThrottle } from '../src/auth-throttle.js';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { ADMIN, SECRET, securedEnv, startTestApi } from './harness.js';
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const AUTH = basic(ADMIN.user, ADMIN.password);
-
-function env(redisUrl: string, prefix: string, extra: Record<string, string> = {}) {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...extra,
-  };
-}
 
 /** A GET with a `Host` of the caller's choosing (fetch always sends the URL's). */
 function getWithHost(port: number, path: string, host: string): Promise<number> {
@@ -63,7 +52,7 @@ describe('admin access', () => {
     async ({ redisUrl, prefix }) => {
       let now = 1_000_000;
       const throttle = new AuthThrottle({ now: () => now });
-      const api = await startTestApi(env(redisUrl, prefix), { authThrottle: throttle });
+      const api = await startTestApi(securedEnv(redisUrl, prefix), { authThrottle: throttle });
       const attempt = (password: string) =>
         fetch(`${api.url}/admin/status`, { headers: { authorization: basic(ADMIN.user, password) } });
       try {
@@ -97,7 +86,7 @@ describe('admin access', () => {
   redisTest(
     'admin answers carry CSP frame-ancestors none, nosniff and no-store; the board page fits the CSP',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const answers = [
           await fetch(`${api.url}/admin/status`, { headers: { authorization: AUTH } }),
@@ -140,7 +129,9 @@ describe('admin access', () => {
   redisTest(
     'state-changing admin routes take only JSON and refuse cross-site browsers; scripts need Basic auth only',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix, { HR_SNAPSHOT: '/tmp/does-not-matter.json' }));
+      const api = await startTestApi(
+        securedEnv(redisUrl, prefix, { HR_SNAPSHOT: '/tmp/does-not-matter.json' }),
+      );
       const reconcile = new Queue(QUEUES.reconcile, { connection: redis.duplicate(), prefix });
       const post = (headers: Record<string, string>, body?: string) =>
         fetch(`${api.url}/admin/reconcile`, {

@@ -5,27 +5,16 @@ import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { adminAuth } from '../src/admin-auth.js';
 import { loadIngestConfig } from '../src/env.js';
-import { ADMIN, person, postWebhook, SECRET, startTestApi } from './harness.js';
+import { ADMIN, person, postWebhook, SECRET, securedEnv, startTestApi } from './harness.js';
 
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
-function env(redisUrl: string, prefix: string, extra: Record<string, string> = {}) {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...extra,
-  };
-}
 
 describe('admin routes and dashboard', () => {
   redisTest(
     'refuse missing or wrong credentials and serve with the right ones',
     async ({ redisUrl, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         for (const path of ['/admin/queues', '/admin/reports', '/admin/status']) {
           const none = await fetch(`${api.url}${path}`);
@@ -113,7 +102,7 @@ describe('admin routes and dashboard', () => {
             .build(),
         );
       }
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const auth = { authorization: basic(ADMIN.user, ADMIN.password) };
       try {
         const list = (await (await fetch(`${api.url}/admin/reports`, { headers: auth })).json()) as {
@@ -134,7 +123,7 @@ describe('admin routes and dashboard', () => {
     'POST /admin/reconcile: 400 without HR_SNAPSHOT; 202 then 409 while one is queued',
     async ({ redisUrl, prefix }) => {
       const auth = { authorization: basic(ADMIN.user, ADMIN.password), 'content-type': 'application/json' };
-      const without = await startTestApi(env(redisUrl, prefix));
+      const without = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const res = await fetch(`${without.url}/admin/reconcile`, {
           method: 'POST',
@@ -145,7 +134,9 @@ describe('admin routes and dashboard', () => {
       } finally {
         await without.close();
       }
-      const api = await startTestApi(env(redisUrl, prefix, { HR_SNAPSHOT: '/tmp/does-not-matter.json' }));
+      const api = await startTestApi(
+        securedEnv(redisUrl, prefix, { HR_SNAPSHOT: '/tmp/does-not-matter.json' }),
+      );
       try {
         const first = await fetch(`${api.url}/admin/reconcile`, {
           method: 'POST',
@@ -174,7 +165,7 @@ describe('admin routes and dashboard', () => {
   );
 
   redisTest('health, readiness and metrics', async ({ redisUrl, prefix }) => {
-    const api = await startTestApi(env(redisUrl, prefix));
+    const api = await startTestApi(securedEnv(redisUrl, prefix));
     try {
       expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: 'ready', redis: 'ok' });
@@ -192,7 +183,7 @@ describe('admin routes and dashboard', () => {
   });
 
   redisTest('no secret, signature or personal field reaches the logs', async ({ redisUrl, prefix }) => {
-    const api = await startTestApi(env(redisUrl, prefix));
+    const api = await startTestApi(securedEnv(redisUrl, prefix));
     const sent: string[] = [];
     try {
       const event = {

@@ -2,7 +2,7 @@ import { JOBS, QUEUES } from '@dirsync/contracts';
 import { redisTest } from '@dirsync/testing';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { describe, expect } from 'vitest';
-import { ADMIN, SECRET, startTestApi } from './harness.js';
+import { ADMIN, securedEnv, startTestApi } from './harness.js';
 
 const AUTH = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 const POLICY_TEXT = 'role "admin" is not allowed for department "Sales" (allowed: agent, supervisor)';
@@ -45,13 +45,7 @@ describe('dashboard (Bull Board)', () => {
     'failed-job text shows codes and ids, not the role or department',
     async ({ redisUrl, redis, prefix }) => {
       const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
-      const api = await startTestApi({
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
-      });
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const job = await failOnePerson(redisUrl, prefix, queue);
         // What BullMQ keeps is untouched (the engine's text): only the board masks.
@@ -90,13 +84,7 @@ describe('dashboard (Bull Board)', () => {
     'failed jobs are named by their people, give one line code: message and link to the console',
     async ({ redisUrl, redis, prefix }) => {
       const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
-      const api = await startTestApi({
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
-      });
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const failure = { code: 'policy_violation', message: POLICY_TEXT, rev: 1 };
       // What the worker adds for a person who failed for good, and a batch that failed for an unforeseen reason.
       const person = await queue.add(JOBS.syncUser, { externalId: 'maria.k', origin: 'webhook', failure });
@@ -195,13 +183,7 @@ describe('dashboard (Bull Board)', () => {
     'its write API allows retry, promote and cleaning failed jobs only; resume cannot undo a quarantine',
     async ({ redisUrl, redis, prefix }) => {
       const queue = new Queue(QUEUES.sync, { connection: redis.duplicate(), prefix });
-      const api = await startTestApi({
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
-      });
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       const call = (method: string, path: string, body?: unknown) =>
         fetch(`${api.url}/admin/queues/api${path}`, {
           method,

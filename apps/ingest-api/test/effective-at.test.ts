@@ -2,18 +2,7 @@ import { createKeys, PersonStore } from '@dirsync/sync';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../src/env.js';
-import { ADMIN, errorCode, person, postWebhook, SECRET, startTestApi } from './harness.js';
-
-function env(redisUrl: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    WEBHOOK_SECRET: SECRET,
-    ADMIN_USER: ADMIN.user,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...extra,
-  };
-}
+import { ADMIN, errorCode, person, postWebhook, securedEnv, startTestApi } from './harness.js';
 
 const auth = { authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}` };
 
@@ -32,7 +21,7 @@ describe('effectiveAt at the API', () => {
   redisTest(
     'a zone-less date-time, a date more than 2 years ahead or before 1970: 400 naming the field, nothing stored',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix));
+      const api = await startTestApi(securedEnv(redisUrl, prefix));
       try {
         const farAhead = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString();
         const cases: Array<[string, RegExp]> = [
@@ -65,7 +54,7 @@ describe('effectiveAt at the API', () => {
   redisTest(
     'a future-dated event is scheduled, not applied; GET /admin/scheduled lists it without HR values',
     async ({ redisUrl, redis, prefix }) => {
-      const api = await startTestApi(env(redisUrl, prefix, { HR_TIMEZONE: 'Europe/Berlin' }));
+      const api = await startTestApi(securedEnv(redisUrl, prefix, { HR_TIMEZONE: 'Europe/Berlin' }));
       try {
         expect(
           (await postWebhook(api, { id: 'hire', event: 'user.created', data: person('HR-3') })).status,

@@ -8,13 +8,18 @@ export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 export const ADMIN = { user: 'ops', password: 'correct horse battery staple' };
 
 /** The environment of a test API with a webhook secret and admin credentials, on the test's Redis prefix. */
-export function securedEnv(redisUrl: string, prefix: string): Record<string, string> {
+export function securedEnv(
+  redisUrl: string,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     WEBHOOK_SECRET: SECRET,
     ADMIN_USER: ADMIN.user,
     ADMIN_PASSWORD: ADMIN.password,
+    ...extra,
   };
 }
 

@@ -1,7 +1,7 @@
 import { startSimulator } from '@dirsync/genesys-sim';
 import { redisTest } from '@dirsync/testing';
 import { describe, expect } from 'vitest';
-import { ADMIN, person, SECRET, startTestApi } from './harness.js';
+import { ADMIN, person, securedEnv, startTestApi } from './harness.js';
 
 const authorization = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`;
 
@@ -19,15 +19,10 @@ describe('POST /admin/preview', () => {
     'answers the planned requests, 400 for an invalid event, 503 without target credentials',
     async ({ redisUrl, prefix }) => {
       const sim = await startSimulator({ admin: true });
-      const env = {
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        WEBHOOK_SECRET: SECRET,
-        ADMIN_USER: ADMIN.user,
-        ADMIN_PASSWORD: ADMIN.password,
+      const env = securedEnv(redisUrl, prefix, {
         GENESYS_BASE_URL: sim.url,
         GENESYS_LOGIN_URL: sim.url,
-      };
+      });
       const api = await startTestApi({
         ...env,
         GENESYS_CLIENT_ID: 'dirsync-local',
